@@ -1,0 +1,34 @@
+"""Project paths, built from the project root. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+
+def _find_root() -> Path:
+    env = os.environ.get("SELFRELIANCE_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd().resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "pyproject.toml").exists() and (candidate / "notebooks").is_dir():
+            return candidate
+    return here
+
+
+PROJECT_ROOT = _find_root()
+DATA_DIR = PROJECT_ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+PROCESSED_DIR = DATA_DIR / "processed"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+SECRETS_DIR = PROJECT_ROOT / ".secrets"
+
+RESOURCES = resources.files("selfreliance") / "resources"
+
+
+def resource_path(name: str) -> Path:
+    """Path of a file shipped inside the package (codebook, defaults, templates)."""
+    return Path(str(RESOURCES / name))
