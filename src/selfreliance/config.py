@@ -32,3 +32,10 @@ RESOURCES = resources.files("selfreliance") / "resources"
 def resource_path(name: str) -> Path:
     """Path of a file shipped inside the package (codebook, defaults, templates)."""
     return Path(str(RESOURCES / name))
+
+
+def processed_dir_from(value: str | None = None) -> Path:
+    """The processed-data folder: the given value, else ``$SELFRELIANCE_PROCESSED_DIR``,
+    else ``data/processed`` under the project root (how notebooks find their data)."""
+    chosen = value or os.environ.get("SELFRELIANCE_PROCESSED_DIR")
+    return Path(chosen).resolve() if chosen else PROCESSED_DIR

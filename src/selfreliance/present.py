@@ -1,0 +1,213 @@
+"""Presentation for the reports: Dutch (nl-BE) or English number formats, labels, tables, figures.
+
+Notebooks call these so that every report shares one look: decimal comma and dd/mm/jjjj in
+Dutch, a colour-blind-safe palette, and tables with translated headers.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+# Okabe & Ito (2008) palette: distinguishable with the common forms of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SOLVABILITY_COLOURS = {"self": "#0072B2", "partly": "#E69F00", "it": "#999999"}
+
+LABELS = {
+    "nl": {
+        "tickets": "Tickets",
+        "self_solvable_tickets": "Zelf oplosbare tickets",
+        "self_solvable_share": "Aandeel zelf oplosbaar",
+        "partly_share": "Aandeel deels zelf oplosbaar",
+        "needs_it_share": "Aandeel IT nodig",
+        "tickets_per_fte_month": "Tickets per VTE-maand (personeel)",
+        "self_solvable_per_fte_month": "Zelf oplosbare tickets per VTE-maand",
+        "median_response_business_hours": "Mediaan tijd tot eerste reactie (kantooruren)",
+        "p90_response_business_hours": "90e percentiel tijd tot eerste reactie (kantooruren)",
+        "median_resolution_business_hours": "Mediaan doorlooptijd tot oplossing (kantooruren)",
+        "p90_resolution_business_hours": "90e percentiel doorlooptijd (kantooruren)",
+        "median_resolution_hours": "Mediaan doorlooptijd (kalenderuren)",
+        "reopened_share": "Aandeel heropend",
+        "it_hours_spent": "Bestede IT-uren",
+        "question_type": "Vraagtype",
+        "label": "Vraagtype",
+        "self_solvability": "Zelf oplosbaar?",
+        "n": "Aantal",
+        "share": "Aandeel",
+        "it_hours": "IT-uren",
+        "it_cost": "IT-kost (EUR)",
+        "waiting_cost": "Kost wachttijd (EUR)",
+        "total_cost": "Totale kost (EUR)",
+        "metric": "Indicator",
+        "value": "Waarde",
+        "week": "Week",
+        "quarter": "Kwartaal",
+        "target": "Doel",
+        "accuracy": "Juistheid",
+        "macro_f1": "Macro-F1",
+        "kappa": "Cohens kappa",
+        "scenario": "Scenario",
+        "avoidable_tickets": "Vermijdbare tickets per jaar",
+        "it_hours_freed": "Vrijgekomen IT-uren per jaar",
+        "savings_eur": "Besparing per jaar (EUR, mediaan)",
+        "savings_low": "Ondergrens (5%)",
+        "savings_high": "Bovengrens (95%)",
+        "conservative": "voorzichtig",
+        "expected": "verwacht",
+        "ambitious": "ambitieus",
+        "self": "zelf oplosbaar",
+        "partly": "deels zelf oplosbaar",
+        "it": "IT nodig",
+        "requester_kind": "Soort aanvrager",
+        "matched_by": "Gekoppeld via",
+        "staff": "personeelslid",
+        "ex_staff": "ex-personeelslid",
+        "system": "systeem/monitoring",
+        "unknown": "onbekend (leverancier, mandataris ...)",
+        "unlinked": "niet gekoppeld (geen personeelslijst)",
+        "email": "e-mail",
+        "name": "naam",
+        "tickets_per_year": "Tickets per jaar",
+        "movable_share": "Verschuifbaar aandeel",
+        "avoidable_conservative": "Vermijdbaar (voorzichtig)",
+        "avoidable_expected": "Vermijdbaar (verwacht)",
+        "avoidable_ambitious": "Vermijdbaar (ambitieus)",
+        "cost_eur": "Kost acties (EUR)",
+        "payback_months": "Terugverdientijd (maanden)",
+    },
+    "en": {},
+}
+
+
+def label(key: str, lang: str = "nl") -> str:
+    """Translated label for a column, metric or category (the key itself in English)."""
+    if lang == "nl":
+        return LABELS["nl"].get(key, key)
+    return LABELS["en"].get(key, key.replace("_", " "))
+
+
+def fmt_number(value: float, decimals: int = 1, lang: str = "nl") -> str:
+    """Format a number: ``1.234,5`` in Dutch, ``1,234.5`` in English; NaN as an en dash.
+
+    Examples
+    --------
+    >>> fmt_number(1234.56, 1)
+    '1.234,6'
+    >>> fmt_number(1234.56, 1, lang="en")
+    '1,234.6'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return "\u2013"
+    text = f"{value:,.{decimals}f}"
+    if lang == "nl":
+        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    return text
+
+
+def fmt_pct(value: float, decimals: int = 0, lang: str = "nl") -> str:
+    """Format a share as a percentage: ``42 %`` in Dutch (nl-BE writes a space), ``42%`` in English.
+
+    Examples
+    --------
+    >>> fmt_pct(0.4249)
+    '42 %'
+    """
+    if pd.isna(value):
+        return "\u2013"
+    return fmt_number(100 * value, decimals, lang) + (" %" if lang == "nl" else "%")
+
+
+def fmt_eur(value: float, lang: str = "nl") -> str:
+    """Format euros without cents: ``EUR 12.500`` / ``EUR 12,500``.
+
+    Examples
+    --------
+    >>> fmt_eur(12500.4)
+    '\u20ac 12.500'
+    """
+    return "\u20ac " + fmt_number(value, 0, lang)
+
+
+def fmt_date(value: pd.Timestamp, lang: str = "nl") -> str:
+    """``dd/mm/jjjj`` in Dutch, ISO in English.
+
+    Examples
+    --------
+    >>> fmt_date(pd.Timestamp("2026-09-30"))
+    '30/09/2026'
+    """
+    if pd.isna(value):
+        return "\u2013"
+    return value.strftime("%d/%m/%Y") if lang == "nl" else value.strftime("%Y-%m-%d")
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    lang: str = "nl",
+    pct: tuple[str, ...] = (),
+    eur: tuple[str, ...] = (),
+    decimals: dict[str, int] | None = None,
+    translate_values: tuple[str, ...] = (),
+    caption: str | None = None,
+):
+    """A display-ready table: translated headers and values, formatted numbers, escaped text.
+
+    Returns a pandas Styler, which Jupyter renders as HTML without the index.
+    """
+    decimals = decimals or {}
+    shown = frame.copy()
+    for column in translate_values:
+        shown[column] = shown[column].map(lambda v: label(str(v), lang))
+    formatters = {}
+    for column in shown.columns:
+        if column in pct:
+            formatters[column] = lambda v: fmt_pct(v, 0, lang)
+        elif column in eur:
+            formatters[column] = lambda v: fmt_eur(v, lang)
+        elif pd.api.types.is_integer_dtype(shown[column]):
+            formatters[column] = lambda v: fmt_number(v, 0, lang)
+        elif pd.api.types.is_float_dtype(shown[column]):
+            formatters[column] = lambda v, d=decimals.get(column, 1): fmt_number(v, d, lang)
+        elif pd.api.types.is_datetime64_any_dtype(shown[column]):
+            formatters[column] = lambda v: fmt_date(v, lang)
+        else:
+            formatters[column] = lambda v: html.escape(str(v)) if not pd.isna(v) else "\u2013"
+    styler = shown.style.format(formatters).hide(axis="index")
+    styler = styler.relabel_index([label(c, lang) for c in shown.columns], axis="columns")
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler
+
+
+def metric_table(summary: pd.DataFrame, *, lang: str = "nl"):
+    """The headline metrics of :func:`selfreliance.metrics.volume_summary` as a two-column table."""
+    def fmt(row) -> str:
+        if row["unit"] == "share":
+            return fmt_pct(row["value"], 0, lang)
+        if row["unit"] == "tickets":
+            return fmt_number(row["value"], 0, lang)
+        return fmt_number(row["value"], 2 if "per" in row["unit"] else 1, lang)
+
+    shown = pd.DataFrame({"metric": summary["metric"].map(lambda m: label(m, lang)), "value": summary.apply(fmt, axis=1)})
+    return table(shown, lang=lang)
+
+
+def set_style() -> None:
+    """One look for every figure: white grid, the colour-blind-safe palette, readable fonts."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=0.95)
+    plt.rcParams.update({"figure.figsize": (8, 3.6), "figure.dpi": 110, "savefig.bbox": "tight"})
+
+
+def decimal_comma_axis(ax, axis: str = "y", lang: str = "nl") -> None:
+    """Use decimal commas and thousands points on an axis in Dutch reports."""
+    if lang != "nl":
+        return
+    from matplotlib.ticker import FuncFormatter
+
+    formatter = FuncFormatter(lambda v, _pos: fmt_number(v, 0 if float(v).is_integer() else 1, lang))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)

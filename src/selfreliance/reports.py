@@ -1,0 +1,191 @@
+"""Run the step notebooks with papermill and publish them as self-contained HTML reports.
+
+Notebooks run in a staging folder; the quarter's report folder is replaced only when every
+notebook succeeded, so a failed run never leaves half a set of reports behind. On failure the
+executed notebook stays in the staging folder for debugging and the error names the notebook
+and the cell.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+
+from selfreliance import __version__
+from selfreliance.config import resource_path
+from selfreliance.errors import SelfRelianceError
+from selfreliance.quarters import quarter_label
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One step notebook and the HTML report it becomes."""
+
+    notebook: str
+    html: str
+    title_nl: str
+    title_en: str
+    audience_nl: str
+    audience_en: str
+
+
+STEPS = (
+    StepReport("1-diagnose.ipynb", "diagnose.html", "Diagnose: definitie, volume, vraagtypes, wachttijden en kost",
+               "Diagnose: definition, volume, question types, waiting times and cost",
+               "IT-dienst, P&O, managementteam", "IT service, HR, management team"),
+    StepReport("2-analyse.ipynb", "analyse.html", "Analyse: welke hypothesen houden stand?",
+               "Analysis: which hypotheses hold?", "P&O, analisten, managementteam",
+               "HR, analysts, management team"),
+    StepReport("3-intervene.ipynb", "intervene.html", "Interventie: potentieel, kosten en baten",
+               "Intervention: potential, costs and benefits", "Managementteam, P&O, IT-dienst",
+               "Management team, HR, IT service"),
+)
+
+
+class DropStderr(Preprocessor):
+    """Remove stderr streams (warnings, progress bars) from the published report."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        return cell, resources
+
+
+def _stylesheet() -> str:
+    return resource_path("report.css").read_text(encoding="utf-8")
+
+
+def page(title: str, body: str, *, lang: str = "nl", footer: str = "") -> str:
+    """A complete, self-contained HTML page in the suite's look (no external requests)."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"nl-BE" if lang == "nl" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{_stylesheet()}\n</style>\n</head>\n<body>\n"
+        f'<main class="report">\n{body}\n</main>\n<footer>{footer}</footer>\n</body>\n</html>\n'
+    )
+
+
+def notebook_to_html(notebook: nbformat.NotebookNode, title: str, *, lang: str = "nl", footer: str = "") -> str:
+    """Render an executed notebook to HTML without code, prompts, stderr or removed cells."""
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    exporter.register_preprocessor(DropStderr(), enabled=True)
+    body, _ = exporter.from_notebook_node(notebook)
+    return page(title, body, lang=lang, footer=footer)
+
+
+def _index(quarter: str, lang: str, lineage: dict) -> str:
+    items = []
+    for step in STEPS:
+        title = step.title_nl if lang == "nl" else step.title_en
+        audience = step.audience_nl if lang == "nl" else step.audience_en
+        items.append(
+            f'<li><a href="{step.html}">{html.escape(title)}</a><br><span class="muted">'
+            f'{"Voor" if lang == "nl" else "For"}: {html.escape(audience)}</span></li>'
+        )
+    heading = "Zelfredzaamheid IT" if lang == "nl" else "IT self-reliance"
+    intro = (
+        "Rapporten voor de sessies met de stakeholders. Elk rapport opent met een korte samenvatting."
+        if lang == "nl"
+        else "Reports for the stakeholder sessions. Each report opens with a short summary."
+    )
+    body = (
+        f"<h1>{heading}: {html.escape(quarter_label(quarter, lang))}</h1>\n<p>{intro}</p>\n"
+        f'<ol class="reports">{"".join(items)}</ol>\n' + lineage_block(lineage, lang)
+    )
+    return page(f"{heading} {quarter}", body, lang=lang)
+
+
+def lineage_block(lineage: dict, lang: str = "nl") -> str:
+    """Where the figures come from: input file hashes, versions, parameters."""
+    rows = "".join(
+        f"<tr><td>{html.escape(str(k))}</td><td><code>{html.escape(str(v))}</code></td></tr>" for k, v in lineage.items()
+    )
+    head = "Herkomst van de cijfers" if lang == "nl" else "Lineage"
+    return f'<section class="lineage"><h2>{head}</h2><table>{rows}</table></section>'
+
+
+def run_reports(
+    quarter: str,
+    *,
+    processed_dir: Path,
+    reports_dir: Path,
+    notebooks_dir: Path,
+    lang: str = "nl",
+    log=print,
+) -> Path:
+    """Execute the three step notebooks for ``quarter`` and publish ``reports/<quarter>/``.
+
+    Returns the path of the quarter's ``index.html``.
+
+    Raises
+    ------
+    SelfRelianceError
+        When a notebook fails: names the notebook and the failing cell; the previous reports
+        of that quarter stay untouched and the executed notebook is kept in the staging folder.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    # The kernel must be this interpreter (the project's virtual environment), whatever PATH says.
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    summary_file = processed_dir / "ingest_summary.json"
+    if not summary_file.exists():
+        raise SelfRelianceError(f"No processed data in {processed_dir}: run `selfreliance ingest` first.")
+    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    staging = reports_dir / f".staging-{quarter}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    parameters = {"quarter": quarter, "processed_dir": str(processed_dir), "lang": lang}
+    lineage = {
+        "selfreliance": __version__,
+        "codebook": summary.get("codebook_version"),
+        **{f"input {name}": f"{v['file']} sha256:{v['sha256'][:16]}" for name, v in summary.get("inputs", {}).items()},
+        "parameters": json.dumps(parameters, ensure_ascii=False),
+    }
+    footer = html.escape(f"selfreliance {__version__} \u00b7 {quarter} \u00b7 codebook {summary.get('codebook_version')}")
+    for position, step in enumerate(STEPS, start=1):
+        log(f"[{position}/{len(STEPS)}] {step.notebook} ...")
+        executed = staging / step.notebook
+        try:
+            pm.execute_notebook(
+                str(notebooks_dir / step.notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(notebooks_dir),
+                log_output=False,
+            )
+        except PapermillExecutionError as exc:
+            raise SelfRelianceError(
+                f"Notebook {step.notebook} failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}). "
+                f"The executed notebook is kept at {executed}; the reports of {quarter} were not changed."
+            ) from exc
+        notebook = nbformat.read(executed, as_version=4)
+        title = step.title_nl if lang == "nl" else step.title_en
+        (staging / step.html).write_text(notebook_to_html(notebook, title, lang=lang, footer=footer), encoding="utf-8")
+    (staging / "index.html").write_text(_index(quarter, lang, lineage), encoding="utf-8")
+    target = reports_dir / quarter
+    previous = reports_dir / f".previous-{quarter}"
+    shutil.rmtree(previous, ignore_errors=True)
+    if target.exists():
+        target.rename(previous)
+    staging.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)
+    # Executed notebooks carry code; the published folder holds only the HTML reports.
+    for executed in target.glob("*.ipynb"):
+        executed.unlink()
+    return target / "index.html"
