@@ -41,11 +41,11 @@ report: data
 
 ## test: run the whole test suite (unit, doctests, notebooks with nbval)
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest --nbval-lax
 
 ## test-fast: run the tests without the slow end-to-end ones
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not slow" -p no:nbval src tests
+	$(PY) -m pytest -m "not slow" src tests
 
 ## lint: ruff lint and format check
 lint: $(STAMP)

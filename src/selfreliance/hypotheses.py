@@ -922,3 +922,48 @@ def run_registry(
         "reference", "test", "mde_irr", "model", "se_type",
     ]  # fmt: skip
     return table[columns]
+
+
+# --------------------------------------------------------------------------------------
+# The analyse step in one call
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Result of :func:`analyse_window`: the panel, the hypothesis table and what was missing."""
+
+    panel: pd.DataFrame | None
+    results: pd.DataFrame | None
+    missing: tuple[str, ...]
+
+
+def analyse_window(
+    tickets: pd.DataFrame,
+    people: pd.DataFrame | None,
+    *,
+    start: Any,
+    end: Any,
+    survey: pd.DataFrame | None = None,
+    instrument: Mapping[str, Any] | None = None,
+    registry: Sequence[Mapping[str, Any]] | None = None,
+) -> Analysis:
+    """Score the survey (if any), build the person panel and run the hypothesis registry.
+
+    Without a roster nothing can be tested per person: ``results`` is ``None`` and
+    ``missing`` names the roster. Without a survey the survey hypotheses come back as
+    ``not_testable`` with their reason, and ``missing`` names the survey.
+    """
+    from selfreliance.survey import score_survey
+
+    missing = []
+    scores = None
+    if survey is not None and instrument is not None:
+        scores = score_survey(survey, instrument)
+    else:
+        missing.append("survey")
+    if people is None:
+        return Analysis(None, None, ("roster", *missing))
+    panel = build_person_panel(tickets, people, start=start, end=end, survey_scores=scores)
+    results = run_registry(panel, registry if registry is not None else load_registry())
+    return Analysis(panel, results, tuple(missing))

@@ -185,7 +185,10 @@ def run_reports(
         target.rename(previous)
     staging.rename(target)
     shutil.rmtree(previous, ignore_errors=True)
-    # Executed notebooks carry code; the published folder holds only the HTML reports.
+    # Executed notebooks carry code: they go next to the quarter's result tables for analysts,
+    # and the published folder holds only the HTML reports.
+    kept = processed_dir / quarter / "executed"
+    kept.mkdir(parents=True, exist_ok=True)
     for executed in target.glob("*.ipynb"):
-        executed.unlink()
+        executed.replace(kept / executed.name)
     return target / "index.html"
