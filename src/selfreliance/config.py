@@ -11,11 +11,13 @@ def _find_root() -> Path:
     env = os.environ.get("SELFRELIANCE_ROOT")
     if env:
         return Path(env).resolve()
-    here = Path.cwd().resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / "pyproject.toml").exists() and (candidate / "notebooks").is_dir():
-            return candidate
-    return here
+    # The working directory first (a project checkout), then the package's own location
+    # (an editable install run from elsewhere).
+    for start in (Path.cwd().resolve(), Path(__file__).resolve().parent):
+        for candidate in (start, *start.parents):
+            if (candidate / "pyproject.toml").exists() and (candidate / "notebooks").is_dir():
+                return candidate
+    return Path.cwd().resolve()
 
 
 PROJECT_ROOT = _find_root()

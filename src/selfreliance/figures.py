@@ -5,8 +5,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from selfreliance.present import SOLVABILITY_COLOURS, decimal_comma_axis, label, set_style
+from selfreliance.present import SOLVABILITY_COLOURS, decimal_comma_axis, fmt_number, label, set_style
 
 
 def weekly_volume(weekly: pd.DataFrame, *, lang: str = "nl", highlight: tuple | None = None):
@@ -55,5 +56,8 @@ def irr_forest(results: pd.DataFrame, *, lang: str = "nl"):
     ax.set_xscale("log")
     ax.set_yticks(y, shown["hypothesis_id"] + "  " + shown["short_label"] if "short_label" in shown else shown["hypothesis_id"])
     ax.set_xlabel("Incidentieratio (IRR), 95%-betrouwbaarheidsinterval" if lang == "nl" else "Incidence-rate ratio (IRR), 95% CI")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:g}".replace(".", ",") if lang == "nl" else f"{v:g}"))
+    ticks = [t for t in (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4) if shown["ci_low"].min() * 0.9 <= t <= shown["ci_high"].max() * 1.1]
+    ax.set_xticks(ticks or [1])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, 2 if v < 1 else 1, lang).rstrip("0").rstrip(",.")))
     return fig

@@ -136,3 +136,90 @@ def intervene_summary(savings: pd.DataFrame, avoidable: pd.DataFrame, codebook: 
             "- This is a potential, not a promise: the real gain depends on the actions chosen and their reach.",
         ]
     return "\n".join(lines)
+
+
+def codebook_note(codebook: Codebook, summary: dict, *, lang: str = "nl") -> str:
+    """Which codebook version classified the data, and a warning when the shipped one differs."""
+    used = summary.get("codebook_version")
+    if used == codebook.version:
+        return f"Codeboek versie **{used}**." if lang == "nl" else f"Codebook version **{used}**."
+    if lang == "nl":
+        return (
+            f"De tickets zijn ingedeeld met codeboek **{used}**; het huidige codeboek is **{codebook.version}**. "
+            "Voer `selfreliance ingest` opnieuw uit om met de nieuwe definitie te werken."
+        )
+    return (
+        f"The tickets were classified with codebook **{used}**; the current codebook is **{codebook.version}**. "
+        "Run `selfreliance ingest` again to use the new definition."
+    )
+
+
+def reconciliation_table(summary: dict, *, lang: str = "nl"):
+    """Rows read = kept + duplicates merged + quarantined, as one table row."""
+    counts = pd.DataFrame([summary["counts"]])[["rows_read", "rows_kept", "duplicates_merged", "rows_quarantined"]]
+    names = (
+        ["Rijen gelezen", "Behouden", "Duplicaten samengevoegd", "In quarantaine"]
+        if lang == "nl"
+        else ["Rows read", "Kept", "Duplicates merged", "Quarantined"]
+    )
+    return table(counts, lang=lang).relabel_index(names, axis="columns")
+
+
+def quarantine_table(summary: dict, *, lang: str = "nl"):
+    """Quarantined rows per reason, or a sentence when there are none."""
+    reasons = summary.get("quarantine_reasons") or {}
+    if not reasons:
+        return "Geen rijen in quarantaine." if lang == "nl" else "No rows quarantined."
+    frame = pd.DataFrame({"reason": list(reasons), "n": list(reasons.values())})
+    return table(frame, lang=lang, translate_values=("reason",))
+
+
+def availability_table(*, people, survey, interventions, lang: str = "nl"):
+    """Which of the four data sources are present (the client's 'what data do we have?')."""
+    yes, no = ("ja", "nee") if lang == "nl" else ("yes", "no")
+    names = (
+        ["Tickets", "Personeelslijst", "Bevraging", "Interventielogboek"]
+        if lang == "nl"
+        else ["Tickets", "Roster", "Survey", "Intervention log"]
+    )
+    present_ = [True, people is not None, survey is not None, interventions is not None]
+    frame = pd.DataFrame({"source": names, "available": [yes if p else no for p in present_]})
+    return table(frame, lang=lang).relabel_index(
+        ["Gegeven", "Beschikbaar"] if lang == "nl" else ["Data", "Available"], axis="columns"
+    )
+
+
+def assumptions_table(costs: dict, *, lang: str = "nl"):
+    """The cost model's assumptions with their expected value and range."""
+    entries = [
+        ("it_hourly_cost.line1", "IT eerstelijn, EUR per uur", "IT first line, EUR per hour"),
+        ("it_hourly_cost.line2", "IT tweedelijn, EUR per uur", "IT second line, EUR per hour"),
+        ("staff_hourly_cost", "Medewerker, EUR per uur", "Staff member, EUR per hour"),
+        ("default_handling_minutes.line1", "Standaard behandeltijd eerstelijn (min.)", "Default handling time first line (min)"),
+        ("default_handling_minutes.line2", "Standaard behandeltijd tweedelijn (min.)", "Default handling time second line (min)"),
+        ("productive_loss_share", "Aandeel wachttijd dat verloren werktijd is", "Share of waiting time lost"),
+        ("self_help_cost_per_ticket", "Kost zelfhulp per vraag (EUR)", "Self-help cost per question (EUR)"),
+    ]
+    rows = []
+    for path, nl, en in entries:
+        spec = costs
+        for part in path.split("."):
+            spec = spec[part]
+        rows.append({"assumption": nl if lang == "nl" else en, "expected": spec["expected"], "low": spec["low"], "high": spec["high"]})
+    names = ["Aanname", "Verwacht", "Laag", "Hoog"] if lang == "nl" else ["Assumption", "Expected", "Low", "High"]
+    return table(pd.DataFrame(rows), lang=lang, decimals={"expected": 2, "low": 2, "high": 2}).relabel_index(names, axis="columns")
+
+
+def interventions_table(interventions: pd.DataFrame | None, *, lang: str = "nl"):
+    """The intervention log as a table, or a sentence when there is none."""
+    if interventions is None or interventions.empty:
+        return "Nog geen interventielogboek aangeleverd." if lang == "nl" else "No intervention log yet."
+    shown = interventions.assign(teams=interventions["teams"].map(" | ".join))[
+        ["name", "direction", "start_date", "end_date", "teams", "cost_eur"]
+    ]
+    names = (
+        ["Actie", "Richting", "Start", "Einde", "Teams", "Kost (EUR)"]
+        if lang == "nl"
+        else ["Action", "Direction", "Start", "End", "Teams", "Cost (EUR)"]
+    )
+    return table(shown, lang=lang, eur=("cost_eur",)).relabel_index(names, axis="columns")

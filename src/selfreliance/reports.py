@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,25 @@ class DropStderr(Preprocessor):
         return cell, resources
 
 
+@contextmanager
+def _kernel_stderr_to(log_file: Path):
+    """Send what kernel processes write to stderr (start-up notices) to a log file.
+
+    Kernels inherit file descriptor 2; errors inside the notebook still surface as
+    exceptions from papermill, so nothing the user needs is hidden.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log_file.open("ab") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _stylesheet() -> str:
     return resource_path("report.css").read_text(encoding="utf-8")
 
@@ -80,6 +100,7 @@ def notebook_to_html(notebook: nbformat.NotebookNode, title: str, *, lang: str =
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.exclude_anchor_links = True
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
     exporter.register_preprocessor(DropStderr(), enabled=True)
     body, _ = exporter.from_notebook_node(notebook)
@@ -145,6 +166,9 @@ def run_reports(
     if not summary_file.exists():
         raise SelfRelianceError(f"No processed data in {processed_dir}: run `selfreliance ingest` first.")
     summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    absent = [step.notebook for step in STEPS if not (notebooks_dir / step.notebook).exists()]
+    if absent:
+        raise SelfRelianceError(f"Notebook(s) {', '.join(absent)} not found in {notebooks_dir}; pass --notebooks.")
     staging = reports_dir / f".staging-{quarter}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -160,15 +184,16 @@ def run_reports(
         log(f"[{position}/{len(STEPS)}] {step.notebook} ...")
         executed = staging / step.notebook
         try:
-            pm.execute_notebook(
-                str(notebooks_dir / step.notebook),
-                str(executed),
-                parameters=parameters,
-                kernel_name="python3",
-                progress_bar=False,
-                cwd=str(notebooks_dir),
-                log_output=False,
-            )
+            with _kernel_stderr_to(staging / "kernel-stderr.log"):
+                pm.execute_notebook(
+                    str(notebooks_dir / step.notebook),
+                    str(executed),
+                    parameters=parameters,
+                    kernel_name="python3",
+                    progress_bar=False,
+                    cwd=str(notebooks_dir),
+                    log_output=False,
+                )
         except PapermillExecutionError as exc:
             raise SelfRelianceError(
                 f"Notebook {step.notebook} failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}). "
@@ -189,6 +214,6 @@ def run_reports(
     # and the published folder holds only the HTML reports.
     kept = processed_dir / quarter / "executed"
     kept.mkdir(parents=True, exist_ok=True)
-    for executed in target.glob("*.ipynb"):
+    for executed in [*target.glob("*.ipynb"), *target.glob("*.log")]:
         executed.replace(kept / executed.name)
     return target / "index.html"
