@@ -31,19 +31,28 @@ def test_demo_twice_gives_identical_bytes(tmp_path, capsys):
     digests = []
     for name in ("a", "b"):
         assert main(["demo", "--seed", "7", "--out", str(tmp_path / name)]) == 0
-        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((tmp_path / name).iterdir())})
+        digests.append(
+            {
+                p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((tmp_path / name).iterdir())
+            }
+        )
     assert digests[0] == digests[1]
     assert "tickets.csv" in digests[0] and "demo_ground_truth.yml" in digests[0]
 
 
 def test_demo_if_empty_leaves_existing_exports_alone(tmp_path, capsys):
-    (tmp_path / "tickets.csv").write_text("ticket_id,opened_at,title\n1,2026-01-05 09:00,x\n", encoding="utf-8")
+    (tmp_path / "tickets.csv").write_text(
+        "ticket_id,opened_at,title\n1,2026-01-05 09:00,x\n", encoding="utf-8"
+    )
     assert main(["demo", "--if-empty", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tickets.csv"]
 
 
 def test_report_without_ingest_is_a_clear_error(tmp_path, capsys):
-    code = main(["report", "--processed", str(tmp_path / "nothing"), "--reports", str(tmp_path / "r")])
+    code = main(
+        ["report", "--processed", str(tmp_path / "nothing"), "--reports", str(tmp_path / "r")]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "selfreliance ingest" in err and "Traceback" not in err

@@ -16,5 +16,11 @@ def test_bad_quarter_is_a_clear_error():
 
 def test_last_complete_quarter_respects_today_and_data():
     # Data run to the end of the year but today is mid-December: Q4 is not complete yet.
-    assert str(last_complete_quarter(pd.Timestamp("2026-12-31"), pd.Timestamp("2026-12-15"))) == "2026Q3"
-    assert str(last_complete_quarter(pd.Timestamp("2026-12-31"), pd.Timestamp("2027-01-02"))) == "2026Q4"
+    assert (
+        str(last_complete_quarter(pd.Timestamp("2026-12-31"), pd.Timestamp("2026-12-15")))
+        == "2026Q3"
+    )
+    assert (
+        str(last_complete_quarter(pd.Timestamp("2026-12-31"), pd.Timestamp("2027-01-02")))
+        == "2026Q4"
+    )

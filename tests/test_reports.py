@@ -21,7 +21,13 @@ pytestmark = pytest.mark.slow
 def published(tmp_path_factory) -> tuple[Path, Path]:
     processed = Path(os.environ["SELFRELIANCE_PROCESSED_DIR"])
     reports = tmp_path_factory.mktemp("reports")
-    index = run_reports("2026Q3", processed_dir=processed, reports_dir=reports, notebooks_dir=NOTEBOOKS_DIR, log=lambda _m: None)
+    index = run_reports(
+        "2026Q3",
+        processed_dir=processed,
+        reports_dir=reports,
+        notebooks_dir=NOTEBOOKS_DIR,
+        log=lambda _m: None,
+    )
     return index, processed
 
 
@@ -58,9 +64,15 @@ def test_diagnose_report_shows_dutch_numbers_and_figures(published):
 def test_result_tables_and_executed_notebooks_are_kept(published):
     _, processed = published
     quarter_dir = processed / "2026Q3"
-    for name in ("diagnose_summary.parquet", "analyse_hypotheses.parquet", "intervene_savings.parquet"):
+    for name in (
+        "diagnose_summary.parquet",
+        "analyse_hypotheses.parquet",
+        "intervene_savings.parquet",
+    ):
         assert (quarter_dir / name).exists(), name
-    assert sorted(p.name for p in (quarter_dir / "executed").glob("*.ipynb")) == sorted(s.notebook for s in STEPS)
+    assert sorted(p.name for p in (quarter_dir / "executed").glob("*.ipynb")) == sorted(
+        s.notebook for s in STEPS
+    )
     assert not list(published[0].parent.glob("*.ipynb"))
 
 
@@ -75,6 +87,12 @@ def test_failing_notebook_keeps_previous_reports(tmp_path, published):
     broken.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('planted failure')"))
     nbformat.write(broken, notebooks / "2-analyse.ipynb")
     with pytest.raises(SelfRelianceError, match=r"2-analyse\.ipynb.*planted failure"):
-        run_reports("2026Q3", processed_dir=processed, reports_dir=reports, notebooks_dir=notebooks, log=lambda _m: None)
+        run_reports(
+            "2026Q3",
+            processed_dir=processed,
+            reports_dir=reports,
+            notebooks_dir=notebooks,
+            log=lambda _m: None,
+        )
     assert (reports / "2026Q3" / "index.html").read_text(encoding="utf-8") == "previous"
     assert (reports / ".staging-2026Q3" / "2-analyse.ipynb").exists()

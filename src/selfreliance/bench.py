@@ -57,7 +57,14 @@ def _stage(name: str, rows: list[dict], n: int):
         started = time.perf_counter()
         yield
         wall = time.perf_counter() - started
-    rows.append({"tickets": n, "stage": name, "wall_s": round(wall, 2), "peak_rss_mib": round(sampler.peak, 1)})
+    rows.append(
+        {
+            "tickets": n,
+            "stage": name,
+            "wall_s": round(wall, 2),
+            "peak_rss_mib": round(sampler.peak, 1),
+        }
+    )
     print(f"  {name:<28} {wall:8.2f} s   peak {sampler.peak:8.1f} MiB", flush=True)
 
 
@@ -66,7 +73,12 @@ def bench_one(n_tickets: int, workdir: Path) -> list[dict]:
     import pandas as pd
 
     from selfreliance.categorise import classify_rules, load_codebook
-    from selfreliance.clean import add_waiting_times, link_requesters, protect_tickets, quarantine_tickets
+    from selfreliance.clean import (
+        add_waiting_times,
+        link_requesters,
+        protect_tickets,
+        quarantine_tickets,
+    )
     from selfreliance.demo import DemoConfig, write_demo
     from selfreliance.ingest import read_roster, read_tickets
     from selfreliance.timecalc import OfficeCalendar
@@ -86,7 +98,9 @@ def bench_one(n_tickets: int, workdir: Path) -> list[dict]:
         canonical = read_tickets(folder / "tickets.csv", "topdesk")
         roster = read_roster(folder / "roster.csv")
     with _stage("quarantine + de-duplicate", rows, n_tickets):
-        cleaned = quarantine_tickets(canonical, as_of=pd.Timestamp("2030-01-01", tz="Europe/Brussels"))
+        cleaned = quarantine_tickets(
+            canonical, as_of=pd.Timestamp("2030-01-01", tz="Europe/Brussels")
+        )
     with _stage("link to roster", rows, n_tickets):
         linked = link_requesters(cleaned.tickets, roster)
     with _stage("waiting times (office hours)", rows, n_tickets):

@@ -38,7 +38,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from selfreliance.pipeline import Sources, discover_sources, run_ingest
 
     if args.tickets:
-        optional = {n: Path(getattr(args, n)) for n in ("roster", "survey", "instrument", "interventions", "labels") if getattr(args, n)}
+        optional = {
+            n: Path(getattr(args, n))
+            for n in ("roster", "survey", "instrument", "interventions", "labels")
+            if getattr(args, n)
+        }
         sources = Sources(tickets=Path(args.tickets), source=args.source, **optional)
     else:
         sources = discover_sources(Path(args.raw_dir))
@@ -50,7 +54,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if args.source != "auto":
             sources.source = args.source
     if sources.survey is not None and sources.instrument is None:
-        raise SelfRelianceError("--survey needs --instrument (the YAML file describing the scales).")
+        raise SelfRelianceError(
+            "--survey needs --instrument (the YAML file describing the scales)."
+        )
     summary = run_ingest(sources, Path(args.out))
     counts = summary["counts"]
     print(
@@ -59,7 +65,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         f"{counts['rows_quarantined']} quarantined."
     )
     if not summary["has_roster"]:
-        print("No roster: ticket-level figures work; person-level analysis will say what it misses.")
+        print(
+            "No roster: ticket-level figures work; person-level analysis will say what it misses."
+        )
     print(f"Processed tables in {args.out}")
     return 0
 
@@ -74,7 +82,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         summary_file = processed / "ingest_summary.json"
         if not summary_file.exists():
-            raise SelfRelianceError(f"No processed data in {processed}: run `selfreliance ingest` first.")
+            raise SelfRelianceError(
+                f"No processed data in {processed}: run `selfreliance ingest` first."
+            )
         last = pd.Timestamp(json.loads(summary_file.read_text(encoding="utf-8"))["last_ticket"])
         quarter = str(last_complete_quarter(last))
     print(f"Reports for {quarter} ({args.lang}):")
@@ -104,35 +114,91 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"selfreliance {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="write the demo municipality's exports", description="Write the fictional municipality Lindevoorde: ticket export, roster, survey, instrument, intervention log, labels and the ground truth of the planted effects. Same seed, same bytes.")
+    demo = sub.add_parser(
+        "demo",
+        help="write the demo municipality's exports",
+        description="Write the fictional municipality Lindevoorde: ticket export, roster, survey, instrument, intervention log, labels and the ground truth of the planted effects. Same seed, same bytes.",
+    )
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     demo.add_argument("--out", default=str(config.RAW_DIR), help="output folder (default data/raw)")
-    demo.add_argument("--format", choices=("topdesk", "generic"), default="topdesk", help="ticket export format (default topdesk)")
-    demo.add_argument("--if-empty", action="store_true", help="do nothing when the folder already holds a ticket export")
+    demo.add_argument(
+        "--format",
+        choices=("topdesk", "generic"),
+        default="topdesk",
+        help="ticket export format (default topdesk)",
+    )
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing when the folder already holds a ticket export",
+    )
     demo.set_defaults(func=_cmd_demo)
 
-    ingest = sub.add_parser("ingest", help="read exports into pseudonymised Parquet tables", description="Read the ticket export (and optionally roster, survey, interventions), quarantine unusable rows, compute waiting times, link requesters to the roster, pseudonymise, scrub free text, classify, and write data/processed/. Without --tickets the files are found in --raw-dir by name or through its sources.yml.")
+    ingest = sub.add_parser(
+        "ingest",
+        help="read exports into pseudonymised Parquet tables",
+        description="Read the ticket export (and optionally roster, survey, interventions), quarantine unusable rows, compute waiting times, link requesters to the roster, pseudonymise, scrub free text, classify, and write data/processed/. Without --tickets the files are found in --raw-dir by name or through its sources.yml.",
+    )
     ingest.add_argument("--tickets", help="ticket export (CSV or .xlsx)")
-    ingest.add_argument("--source", default="auto", help="export format: auto, generic or topdesk (default auto)")
+    ingest.add_argument(
+        "--source", default="auto", help="export format: auto, generic or topdesk (default auto)"
+    )
     ingest.add_argument("--roster", help="HR roster (generic format, see README)")
     ingest.add_argument("--survey", help="survey responses")
     ingest.add_argument("--instrument", help="survey instrument (YAML)")
     ingest.add_argument("--interventions", help="intervention log")
-    ingest.add_argument("--labels", help="labelled tickets (ticket_id, question_type, self_solvability) to check the classifier")
-    ingest.add_argument("--raw-dir", default=str(config.RAW_DIR), help="where to look for inputs when --tickets is not given (default data/raw)")
-    ingest.add_argument("--out", default=str(config.PROCESSED_DIR), help="output folder (default data/processed)")
+    ingest.add_argument(
+        "--labels",
+        help="labelled tickets (ticket_id, question_type, self_solvability) to check the classifier",
+    )
+    ingest.add_argument(
+        "--raw-dir",
+        default=str(config.RAW_DIR),
+        help="where to look for inputs when --tickets is not given (default data/raw)",
+    )
+    ingest.add_argument(
+        "--out", default=str(config.PROCESSED_DIR), help="output folder (default data/processed)"
+    )
     ingest.set_defaults(func=_cmd_ingest)
 
-    report = sub.add_parser("report", help="run the diagnose, analyse and intervene notebooks and write HTML reports", description="Execute the three step notebooks with papermill for one quarter and publish reports/<quarter>/ with an index.html. The previous reports stay untouched if a notebook fails.")
-    report.add_argument("--quarter", help="quarter to report, e.g. 2026Q3 (default: the last complete quarter in the data)")
-    report.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language (default nl)")
-    report.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed data folder (default data/processed)")
-    report.add_argument("--reports", default=str(config.REPORTS_DIR), help="reports folder (default reports)")
-    report.add_argument("--notebooks", default=str(config.NOTEBOOKS_DIR), help="notebooks folder (default notebooks)")
+    report = sub.add_parser(
+        "report",
+        help="run the diagnose, analyse and intervene notebooks and write HTML reports",
+        description="Execute the three step notebooks with papermill for one quarter and publish reports/<quarter>/ with an index.html. The previous reports stay untouched if a notebook fails.",
+    )
+    report.add_argument(
+        "--quarter",
+        help="quarter to report, e.g. 2026Q3 (default: the last complete quarter in the data)",
+    )
+    report.add_argument(
+        "--lang", choices=("nl", "en"), default="nl", help="report language (default nl)"
+    )
+    report.add_argument(
+        "--processed",
+        default=str(config.PROCESSED_DIR),
+        help="processed data folder (default data/processed)",
+    )
+    report.add_argument(
+        "--reports", default=str(config.REPORTS_DIR), help="reports folder (default reports)"
+    )
+    report.add_argument(
+        "--notebooks",
+        default=str(config.NOTEBOOKS_DIR),
+        help="notebooks folder (default notebooks)",
+    )
     report.set_defaults(func=_cmd_report)
 
-    bench = sub.add_parser("bench", help="time and memory of each pipeline stage on synthetic data", description="Build synthetic exports of the given sizes and print wall time and peak memory of each stage.")
-    bench.add_argument("--sizes", nargs="+", default=["10000", "100000", "1000000"], help="numbers of tickets (default 10000 100000 1000000)")
+    bench = sub.add_parser(
+        "bench",
+        help="time and memory of each pipeline stage on synthetic data",
+        description="Build synthetic exports of the given sizes and print wall time and peak memory of each stage.",
+    )
+    bench.add_argument(
+        "--sizes",
+        nargs="+",
+        default=["10000", "100000", "1000000"],
+        help="numbers of tickets (default 10000 100000 1000000)",
+    )
     bench.add_argument("--workdir", default=".bench", help="scratch folder (default .bench)")
     bench.set_defaults(func=_cmd_bench)
     return parser

@@ -7,18 +7,29 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from selfreliance.present import SOLVABILITY_COLOURS, decimal_comma_axis, fmt_number, label, set_style
+from selfreliance.present import (
+    SOLVABILITY_COLOURS,
+    decimal_comma_axis,
+    fmt_number,
+    label,
+    set_style,
+)
 
 
 def weekly_volume(weekly: pd.DataFrame, *, lang: str = "nl", highlight: tuple | None = None):
     """Stacked weekly ticket counts by self-solvability (from :func:`metrics.weekly_counts`)."""
     set_style()
-    wide = weekly.pivot_table(index="week", columns="self_solvability", values="n", aggfunc="sum", fill_value=0)
+    wide = weekly.pivot_table(
+        index="week", columns="self_solvability", values="n", aggfunc="sum", fill_value=0
+    )
     order = [c for c in ("self", "partly", "it") if c in wide.columns]
     fig, ax = plt.subplots()
     ax.stackplot(
-        wide.index, *[wide[c] for c in order], labels=[label(c, lang) for c in order],
-        colors=[SOLVABILITY_COLOURS[c] for c in order], alpha=0.9,
+        wide.index,
+        *[wide[c] for c in order],
+        labels=[label(c, lang) for c in order],
+        colors=[SOLVABILITY_COLOURS[c] for c in order],
+        alpha=0.9,
     )
     if highlight is not None:
         ax.axvspan(highlight[0], highlight[1], color="#000000", alpha=0.07, lw=0)
@@ -34,9 +45,20 @@ def type_bars(types: pd.DataFrame, *, lang: str = "nl"):
     set_style()
     shown = types.loc[types["n"] > 0].sort_values("n")
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(shown) + 0.8))
-    ax.barh(shown["label"], shown["n"], color=[SOLVABILITY_COLOURS[s] for s in shown["self_solvability"]])
-    handles = [plt.Rectangle((0, 0), 1, 1, color=SOLVABILITY_COLOURS[c]) for c in ("self", "partly", "it")]
-    ax.legend(handles, [label(c, lang) for c in ("self", "partly", "it")], frameon=False, loc="lower right")
+    ax.barh(
+        shown["label"],
+        shown["n"],
+        color=[SOLVABILITY_COLOURS[s] for s in shown["self_solvability"]],
+    )
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color=SOLVABILITY_COLOURS[c]) for c in ("self", "partly", "it")
+    ]
+    ax.legend(
+        handles,
+        [label(c, lang) for c in ("self", "partly", "it")],
+        frameon=False,
+        loc="lower right",
+    )
     ax.set_xlabel(label("n", lang))
     decimal_comma_axis(ax, "x", lang)
     return fig
@@ -49,15 +71,35 @@ def irr_forest(results: pd.DataFrame, *, lang: str = "nl"):
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(shown) + 1))
     y = np.arange(len(shown))
     ax.errorbar(
-        shown["irr"], y, xerr=[shown["irr"] - shown["ci_low"], shown["ci_high"] - shown["irr"]],
-        fmt="o", color="#0072B2", ecolor="#0072B2", capsize=3,
+        shown["irr"],
+        y,
+        xerr=[shown["irr"] - shown["ci_low"], shown["ci_high"] - shown["irr"]],
+        fmt="o",
+        color="#0072B2",
+        ecolor="#0072B2",
+        capsize=3,
     )
     ax.axvline(1, color="#555555", lw=1, ls="--")
     ax.set_xscale("log")
-    ax.set_yticks(y, shown["hypothesis_id"] + "  " + shown["short_label"] if "short_label" in shown else shown["hypothesis_id"])
-    ax.set_xlabel("Incidentieratio (IRR), 95%-betrouwbaarheidsinterval" if lang == "nl" else "Incidence-rate ratio (IRR), 95% CI")
-    ticks = [t for t in (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4) if shown["ci_low"].min() * 0.9 <= t <= shown["ci_high"].max() * 1.1]
+    ax.set_yticks(
+        y,
+        shown["hypothesis_id"] + "  " + shown["short_label"]
+        if "short_label" in shown
+        else shown["hypothesis_id"],
+    )
+    ax.set_xlabel(
+        "Incidentieratio (IRR), 95%-betrouwbaarheidsinterval"
+        if lang == "nl"
+        else "Incidence-rate ratio (IRR), 95% CI"
+    )
+    ticks = [
+        t
+        for t in (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4)
+        if shown["ci_low"].min() * 0.9 <= t <= shown["ci_high"].max() * 1.1
+    ]
     ax.set_xticks(ticks or [1])
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, 2 if v < 1 else 1, lang).rstrip("0").rstrip(",.")))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _p: fmt_number(v, 2 if v < 1 else 1, lang).rstrip("0").rstrip(",."))
+    )
     return fig

@@ -12,8 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from selfreliance.metrics import handling_minutes
-
 SCENARIOS = ("conservative", "expected", "ambitious")
 
 
@@ -25,17 +23,27 @@ def avoidable_tickets(tickets: pd.DataFrame, costs: dict, *, years: float = 1.0)
     """
     movable = {"self": 1.0, "partly": float(costs.get("partly_share", 0.5)), "it": 0.0}
     out = (
-        tickets.groupby(["question_type", "self_solvability"], observed=True).size().rename("n").reset_index()
+        tickets.groupby(["question_type", "self_solvability"], observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
     )
     out["tickets_per_year"] = out.pop("n") / years
     out["movable_share"] = out["self_solvability"].map(movable).astype(float)
     for scenario in SCENARIOS:
-        out[f"avoidable_{scenario}"] = out["tickets_per_year"] * out["movable_share"] * costs["uptake"][scenario]
-    return out.loc[out["movable_share"] > 0].sort_values("tickets_per_year", ascending=False).reset_index(drop=True)
+        out[f"avoidable_{scenario}"] = (
+            out["tickets_per_year"] * out["movable_share"] * costs["uptake"][scenario]
+        )
+    return (
+        out.loc[out["movable_share"] > 0]
+        .sort_values("tickets_per_year", ascending=False)
+        .reset_index(drop=True)
+    )
 
 
 def _triangular(rng: np.random.Generator, spec: dict, size: int, spread: float) -> np.ndarray:
-    low = spec["expected"] - spread * (spec["expected"] - spec["low"])
+    # Costs, times and shares cannot be negative, however wide the requested spread.
+    low = max(spec["expected"] - spread * (spec["expected"] - spec["low"]), 0.0)
     high = spec["expected"] + spread * (spec["high"] - spec["expected"])
     if high <= low:
         return np.full(size, float(spec["expected"]))
@@ -96,7 +104,11 @@ def savings_simulation(
     movable_tickets = share.sum()
     wait_total = np.sum(share * wait_hours)
 
-    hours = spent_l1 + spent_l2 + (n_default_l1 * draws["default1"] + n_default_l2 * draws["default2"]) / 60
+    hours = (
+        spent_l1
+        + spent_l2
+        + (n_default_l1 * draws["default1"] + n_default_l2 * draws["default2"]) / 60
+    )
     it_cost = (spent_l1 + n_default_l1 * draws["default1"] / 60) * draws["rate1"] + (
         spent_l2 + n_default_l2 * draws["default2"] / 60
     ) * draws["rate2"]

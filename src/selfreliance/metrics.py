@@ -51,7 +51,9 @@ def fte_months(people: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> 
     return people["fte"] * days / DAYS_PER_MONTH
 
 
-def volume_summary(tickets: pd.DataFrame, people: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+def volume_summary(
+    tickets: pd.DataFrame, people: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
     """Headline figures of a period: metric, value, unit.
 
     Metrics: tickets, self_solvable_tickets, self_solvable_share, partly_share, needs_it_share,
@@ -72,18 +74,40 @@ def volume_summary(tickets: pd.DataFrame, people: pd.DataFrame | None, start: pd
         exposure = fte_months(people, start, end).sum()
         staff = tickets["requester_kind"].eq("staff")
         rows += [
-            ("tickets_per_fte_month", staff.sum() / exposure if exposure else np.nan, "tickets per FTE-month"),
+            (
+                "tickets_per_fte_month",
+                staff.sum() / exposure if exposure else np.nan,
+                "tickets per FTE-month",
+            ),
             (
                 "self_solvable_per_fte_month",
-                (staff & tickets["self_solvability"].eq("self")).sum() / exposure if exposure else np.nan,
+                (staff & tickets["self_solvability"].eq("self")).sum() / exposure
+                if exposure
+                else np.nan,
                 "tickets per FTE-month",
             ),
         ]
     rows += [
-        ("median_response_business_hours", tickets["response_business_hours"].median(), "office hours"),
-        ("p90_response_business_hours", tickets["response_business_hours"].quantile(0.9), "office hours"),
-        ("median_resolution_business_hours", tickets["resolution_business_hours"].median(), "office hours"),
-        ("p90_resolution_business_hours", tickets["resolution_business_hours"].quantile(0.9), "office hours"),
+        (
+            "median_response_business_hours",
+            tickets["response_business_hours"].median(),
+            "office hours",
+        ),
+        (
+            "p90_response_business_hours",
+            tickets["response_business_hours"].quantile(0.9),
+            "office hours",
+        ),
+        (
+            "median_resolution_business_hours",
+            tickets["resolution_business_hours"].median(),
+            "office hours",
+        ),
+        (
+            "p90_resolution_business_hours",
+            tickets["resolution_business_hours"].quantile(0.9),
+            "office hours",
+        ),
         ("reopened_share", tickets["is_reopened"].mean() if n else np.nan, "share"),
         ("it_hours_spent", tickets["time_spent_minutes"].sum() / 60, "hours"),
     ]
@@ -103,7 +127,15 @@ def type_breakdown(tickets: pd.DataFrame, codebook: Codebook, *, lang: str = "nl
     grouped["label"] = codebook.types[lang]
     grouped["self_solvability"] = codebook.types["self_solvability"]
     out = grouped.reset_index(names="question_type")
-    columns = ["question_type", "label", "self_solvability", "n", "share", "median_resolution_business_hours", "it_hours"]
+    columns = [
+        "question_type",
+        "label",
+        "self_solvability",
+        "n",
+        "share",
+        "median_resolution_business_hours",
+        "it_hours",
+    ]
     return out[columns].sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -139,35 +171,54 @@ def waiting_times(tickets: pd.DataFrame, *, by: str = "self_solvability") -> pd.
     )
 
 
-def handling_minutes(tickets: pd.DataFrame, costs: dict, *, scenario: str = "expected") -> pd.Series:
+def handling_minutes(
+    tickets: pd.DataFrame, costs: dict, *, scenario: str = "expected"
+) -> pd.Series:
     """IT handling minutes per ticket: time spent from the export, else the line's default."""
     defaults = costs["default_handling_minutes"]
-    default = np.where(tickets["line"].fillna(1).to_numpy() >= 2, defaults["line2"][scenario], defaults["line1"][scenario])
-    return tickets["time_spent_minutes"].fillna(pd.Series(default, index=tickets.index)).astype(float)
+    default = np.where(
+        tickets["line"].fillna(1).to_numpy() >= 2,
+        defaults["line2"][scenario],
+        defaults["line1"][scenario],
+    )
+    return (
+        tickets["time_spent_minutes"].fillna(pd.Series(default, index=tickets.index)).astype(float)
+    )
 
 
 def ticket_cost(tickets: pd.DataFrame, costs: dict, *, scenario: str = "expected") -> pd.DataFrame:
     """Cost per ticket in euros: it_cost (handling time x IT rate of its line) and
     waiting_cost (office hours to resolution x staff rate x productive-loss share)."""
     rates = costs["it_hourly_cost"]
-    rate = np.where(tickets["line"].fillna(1).to_numpy() >= 2, rates["line2"][scenario], rates["line1"][scenario])
+    rate = np.where(
+        tickets["line"].fillna(1).to_numpy() >= 2,
+        rates["line2"][scenario],
+        rates["line1"][scenario],
+    )
     it_cost = handling_minutes(tickets, costs, scenario=scenario) / 60 * rate
     waiting = (
         tickets["resolution_business_hours"].fillna(0)
         * costs["staff_hourly_cost"][scenario]
         * costs["productive_loss_share"][scenario]
     )
-    return pd.DataFrame({"ticket_id": tickets["ticket_id"], "it_cost": it_cost, "waiting_cost": waiting})
+    return pd.DataFrame(
+        {"ticket_id": tickets["ticket_id"], "it_cost": it_cost, "waiting_cost": waiting}
+    )
 
 
 def cost_by_solvability(tickets: pd.DataFrame, costs: dict) -> pd.DataFrame:
     """Euros per self-solvability class: self_solvability, n, it_hours, it_cost, waiting_cost, total_cost."""
     cost = ticket_cost(tickets, costs)
     frame = tickets[["self_solvability"]].assign(
-        it_hours=handling_minutes(tickets, costs) / 60, it_cost=cost["it_cost"].to_numpy(), waiting_cost=cost["waiting_cost"].to_numpy()
+        it_hours=handling_minutes(tickets, costs) / 60,
+        it_cost=cost["it_cost"].to_numpy(),
+        waiting_cost=cost["waiting_cost"].to_numpy(),
     )
     out = frame.groupby("self_solvability", observed=True).agg(
-        n=("it_hours", "size"), it_hours=("it_hours", "sum"), it_cost=("it_cost", "sum"), waiting_cost=("waiting_cost", "sum")
+        n=("it_hours", "size"),
+        it_hours=("it_hours", "sum"),
+        it_cost=("it_cost", "sum"),
+        waiting_cost=("waiting_cost", "sum"),
     )
     out["total_cost"] = out["it_cost"] + out["waiting_cost"]
     return out.reset_index()

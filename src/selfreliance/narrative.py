@@ -29,7 +29,9 @@ def _change(now: float, before: float, lang: str) -> str:
     return f" ({fmt_pct(abs(delta), 0, lang)} {word} the quarter before)"
 
 
-def diagnose_summary(current: pd.DataFrame, previous: pd.DataFrame | None, quarter: str, *, lang: str = "nl") -> str:
+def diagnose_summary(
+    current: pd.DataFrame, previous: pd.DataFrame | None, quarter: str, *, lang: str = "nl"
+) -> str:
     """Five-line summary of the diagnose report (Markdown)."""
     n = _value(current, "tickets")
     n_before = _value(previous, "tickets") if previous is not None else float("nan")
@@ -77,7 +79,9 @@ def codebook_table(codebook: Codebook, *, lang: str = "nl"):
     )
     styler = table(shown, lang=lang)
     return styler.relabel_index(
-        ["Vraagtype", "Zelf oplosbaar?", "Waarom"] if lang == "nl" else ["Question type", "Self-solvable?", "Why"],
+        ["Vraagtype", "Zelf oplosbaar?", "Waarom"]
+        if lang == "nl"
+        else ["Question type", "Self-solvable?", "Why"],
         axis="columns",
     )
 
@@ -107,13 +111,19 @@ def analyse_summary(results: pd.DataFrame, *, lang: str = "nl") -> str:
             f"**{counts.get('supported', 0)}** are supported by the data ({', '.join(supported) or 'none'}).",
             f"- **{counts.get('not_supported', 0)}** are not supported: no effect was shown, which is not the same as 'no effect'.",
             f"- **{counts.get('contrary', 0)}** point in the opposite direction.",
-            (f"- Not testable with the data at hand: {', '.join(untestable)}." if untestable else "- Every hypothesis could be tested."),
+            (
+                f"- Not testable with the data at hand: {', '.join(untestable)}."
+                if untestable
+                else "- Every hypothesis could be tested."
+            ),
             "- False discoveries are controlled per family of hypotheses (Benjamini-Hochberg, q < 0.05).",
         ]
     return "\n".join(lines)
 
 
-def intervene_summary(savings: pd.DataFrame, avoidable: pd.DataFrame, codebook: Codebook, *, lang: str = "nl") -> str:
+def intervene_summary(
+    savings: pd.DataFrame, avoidable: pd.DataFrame, codebook: Codebook, *, lang: str = "nl"
+) -> str:
     """Summary of the savings potential (Markdown)."""
     expected = savings.set_index("scenario").loc["expected"]
     top = avoidable.head(3)["question_type"].map(lambda t: codebook.label(t, lang)).tolist()
@@ -156,7 +166,9 @@ def codebook_note(codebook: Codebook, summary: dict, *, lang: str = "nl") -> str
 
 def reconciliation_table(summary: dict, *, lang: str = "nl"):
     """Rows read = kept + duplicates merged + quarantined, as one table row."""
-    counts = pd.DataFrame([summary["counts"]])[["rows_read", "rows_kept", "duplicates_merged", "rows_quarantined"]]
+    counts = pd.DataFrame([summary["counts"]])[
+        ["rows_read", "rows_kept", "duplicates_merged", "rows_quarantined"]
+    ]
     names = (
         ["Rijen gelezen", "Behouden", "Duplicaten samengevoegd", "In quarantaine"]
         if lang == "nl"
@@ -195,25 +207,58 @@ def assumptions_table(costs: dict, *, lang: str = "nl"):
         ("it_hourly_cost.line1", "IT eerstelijn, EUR per uur", "IT first line, EUR per hour"),
         ("it_hourly_cost.line2", "IT tweedelijn, EUR per uur", "IT second line, EUR per hour"),
         ("staff_hourly_cost", "Medewerker, EUR per uur", "Staff member, EUR per hour"),
-        ("default_handling_minutes.line1", "Standaard behandeltijd eerstelijn (min.)", "Default handling time first line (min)"),
-        ("default_handling_minutes.line2", "Standaard behandeltijd tweedelijn (min.)", "Default handling time second line (min)"),
-        ("productive_loss_share", "Aandeel wachttijd dat verloren werktijd is", "Share of waiting time lost"),
-        ("self_help_cost_per_ticket", "Kost zelfhulp per vraag (EUR)", "Self-help cost per question (EUR)"),
+        (
+            "default_handling_minutes.line1",
+            "Standaard behandeltijd eerstelijn (min.)",
+            "Default handling time first line (min)",
+        ),
+        (
+            "default_handling_minutes.line2",
+            "Standaard behandeltijd tweedelijn (min.)",
+            "Default handling time second line (min)",
+        ),
+        (
+            "productive_loss_share",
+            "Aandeel wachttijd dat verloren werktijd is",
+            "Share of waiting time lost",
+        ),
+        (
+            "self_help_cost_per_ticket",
+            "Kost zelfhulp per vraag (EUR)",
+            "Self-help cost per question (EUR)",
+        ),
     ]
     rows = []
     for path, nl, en in entries:
         spec = costs
         for part in path.split("."):
             spec = spec[part]
-        rows.append({"assumption": nl if lang == "nl" else en, "expected": spec["expected"], "low": spec["low"], "high": spec["high"]})
-    names = ["Aanname", "Verwacht", "Laag", "Hoog"] if lang == "nl" else ["Assumption", "Expected", "Low", "High"]
-    return table(pd.DataFrame(rows), lang=lang, decimals={"expected": 2, "low": 2, "high": 2}).relabel_index(names, axis="columns")
+        rows.append(
+            {
+                "assumption": nl if lang == "nl" else en,
+                "expected": spec["expected"],
+                "low": spec["low"],
+                "high": spec["high"],
+            }
+        )
+    names = (
+        ["Aanname", "Verwacht", "Laag", "Hoog"]
+        if lang == "nl"
+        else ["Assumption", "Expected", "Low", "High"]
+    )
+    return table(
+        pd.DataFrame(rows), lang=lang, decimals={"expected": 2, "low": 2, "high": 2}
+    ).relabel_index(names, axis="columns")
 
 
 def interventions_table(interventions: pd.DataFrame | None, *, lang: str = "nl"):
     """The intervention log as a table, or a sentence when there is none."""
     if interventions is None or interventions.empty:
-        return "Nog geen interventielogboek aangeleverd." if lang == "nl" else "No intervention log yet."
+        return (
+            "Nog geen interventielogboek aangeleverd."
+            if lang == "nl"
+            else "No intervention log yet."
+        )
     shown = interventions.assign(teams=interventions["teams"].map(" | ".join))[
         ["name", "direction", "start_date", "end_date", "teams", "cost_eur"]
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from functools import partial
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -192,7 +193,7 @@ def table(
         elif pd.api.types.is_integer_dtype(shown[column]):
             formatters[column] = lambda v: fmt_number(v, 0, lang)
         elif pd.api.types.is_float_dtype(shown[column]):
-            formatters[column] = lambda v, d=decimals.get(column, 1): fmt_number(v, d, lang)
+            formatters[column] = partial(fmt_number, decimals=decimals.get(column, 1), lang=lang)
         elif pd.api.types.is_datetime64_any_dtype(shown[column]):
             formatters[column] = lambda v: fmt_date(v, lang)
         else:
@@ -206,6 +207,7 @@ def table(
 
 def metric_table(summary: pd.DataFrame, *, lang: str = "nl"):
     """The headline metrics of :func:`selfreliance.metrics.volume_summary` as a two-column table."""
+
     def fmt(row) -> str:
         if row["unit"] == "share":
             return fmt_pct(row["value"], 0, lang)
@@ -213,7 +215,12 @@ def metric_table(summary: pd.DataFrame, *, lang: str = "nl"):
             return fmt_number(row["value"], 0, lang)
         return fmt_number(row["value"], 2 if "per" in row["unit"] else 1, lang)
 
-    shown = pd.DataFrame({"metric": summary["metric"].map(lambda m: label(m, lang)), "value": summary.apply(fmt, axis=1)})
+    shown = pd.DataFrame(
+        {
+            "metric": summary["metric"].map(lambda m: label(m, lang)),
+            "value": summary.apply(fmt, axis=1),
+        }
+    )
     return table(shown, lang=lang)
 
 
@@ -229,5 +236,7 @@ def decimal_comma_axis(ax, axis: str = "y", lang: str = "nl") -> None:
         return
     from matplotlib.ticker import FuncFormatter
 
-    formatter = FuncFormatter(lambda v, _pos: fmt_number(v, 0 if float(v).is_integer() else 1, lang))
+    formatter = FuncFormatter(
+        lambda v, _pos: fmt_number(v, 0 if float(v).is_integer() else 1, lang)
+    )
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)

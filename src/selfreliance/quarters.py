@@ -53,7 +53,10 @@ def last_complete_quarter(data_end: pd.Timestamp, today: pd.Timestamp | None = N
     Period('2026Q2', 'Q-DEC')
     """
     today = today if today is not None else pd.Timestamp.now()
-    limit = min(pd.Timestamp(data_end).tz_localize(None).normalize(), pd.Timestamp(today).normalize() - pd.Timedelta(days=1))
+    limit = min(
+        pd.Timestamp(data_end).tz_localize(None).normalize(),
+        pd.Timestamp(today).normalize() - pd.Timedelta(days=1),
+    )
     period = pd.Period(limit, freq="Q")
     if limit < period.end_time.normalize():
         period -= 1
@@ -69,4 +72,8 @@ def quarter_label(quarter: str | pd.Period, lang: str = "nl") -> str:
     '3e kwartaal 2026'
     """
     period = quarter if isinstance(quarter, pd.Period) else parse_quarter(quarter)
-    return f"{period.quarter}e kwartaal {period.year}" if lang == "nl" else f"Q{period.quarter} {period.year}"
+    return (
+        f"{period.quarter}e kwartaal {period.year}"
+        if lang == "nl"
+        else f"Q{period.quarter} {period.year}"
+    )

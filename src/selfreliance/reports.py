@@ -40,15 +40,30 @@ class StepReport:
 
 
 STEPS = (
-    StepReport("1-diagnose.ipynb", "diagnose.html", "Diagnose: definitie, volume, vraagtypes, wachttijden en kost",
-               "Diagnose: definition, volume, question types, waiting times and cost",
-               "IT-dienst, P&O, managementteam", "IT service, HR, management team"),
-    StepReport("2-analyse.ipynb", "analyse.html", "Analyse: welke hypothesen houden stand?",
-               "Analysis: which hypotheses hold?", "P&O, analisten, managementteam",
-               "HR, analysts, management team"),
-    StepReport("3-intervene.ipynb", "intervene.html", "Interventie: potentieel, kosten en baten",
-               "Intervention: potential, costs and benefits", "Managementteam, P&O, IT-dienst",
-               "Management team, HR, IT service"),
+    StepReport(
+        "1-diagnose.ipynb",
+        "diagnose.html",
+        "Diagnose: definitie, volume, vraagtypes, wachttijden en kost",
+        "Diagnose: definition, volume, question types, waiting times and cost",
+        "IT-dienst, P&O, managementteam",
+        "IT service, HR, management team",
+    ),
+    StepReport(
+        "2-analyse.ipynb",
+        "analyse.html",
+        "Analyse: welke hypothesen houden stand?",
+        "Analysis: which hypotheses hold?",
+        "P&O, analisten, managementteam",
+        "HR, analysts, management team",
+    ),
+    StepReport(
+        "3-intervene.ipynb",
+        "intervene.html",
+        "Interventie: potentieel, kosten en baten",
+        "Intervention: potential, costs and benefits",
+        "Managementteam, P&O, IT-dienst",
+        "Management team, HR, IT service",
+    ),
 )
 
 
@@ -57,7 +72,11 @@ class DropStderr(Preprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
         return cell, resources
 
 
@@ -94,14 +113,18 @@ def page(title: str, body: str, *, lang: str = "nl", footer: str = "") -> str:
     )
 
 
-def notebook_to_html(notebook: nbformat.NotebookNode, title: str, *, lang: str = "nl", footer: str = "") -> str:
+def notebook_to_html(
+    notebook: nbformat.NotebookNode, title: str, *, lang: str = "nl", footer: str = ""
+) -> str:
     """Render an executed notebook to HTML without code, prompts, stderr or removed cells."""
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.exclude_anchor_links = True
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True
+    )
     exporter.register_preprocessor(DropStderr(), enabled=True)
     body, _ = exporter.from_notebook_node(notebook)
     return page(title, body, lang=lang, footer=footer)
@@ -114,7 +137,7 @@ def _index(quarter: str, lang: str, lineage: dict) -> str:
         audience = step.audience_nl if lang == "nl" else step.audience_en
         items.append(
             f'<li><a href="{step.html}">{html.escape(title)}</a><br><span class="muted">'
-            f'{"Voor" if lang == "nl" else "For"}: {html.escape(audience)}</span></li>'
+            f"{'Voor' if lang == 'nl' else 'For'}: {html.escape(audience)}</span></li>"
         )
     heading = "Zelfredzaamheid IT" if lang == "nl" else "IT self-reliance"
     intro = (
@@ -132,7 +155,8 @@ def _index(quarter: str, lang: str, lineage: dict) -> str:
 def lineage_block(lineage: dict, lang: str = "nl") -> str:
     """Where the figures come from: input file hashes, versions, parameters."""
     rows = "".join(
-        f"<tr><td>{html.escape(str(k))}</td><td><code>{html.escape(str(v))}</code></td></tr>" for k, v in lineage.items()
+        f"<tr><td>{html.escape(str(k))}</td><td><code>{html.escape(str(v))}</code></td></tr>"
+        for k, v in lineage.items()
     )
     head = "Herkomst van de cijfers" if lang == "nl" else "Lineage"
     return f'<section class="lineage"><h2>{head}</h2><table>{rows}</table></section>'
@@ -164,11 +188,15 @@ def run_reports(
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     summary_file = processed_dir / "ingest_summary.json"
     if not summary_file.exists():
-        raise SelfRelianceError(f"No processed data in {processed_dir}: run `selfreliance ingest` first.")
+        raise SelfRelianceError(
+            f"No processed data in {processed_dir}: run `selfreliance ingest` first."
+        )
     summary = json.loads(summary_file.read_text(encoding="utf-8"))
     absent = [step.notebook for step in STEPS if not (notebooks_dir / step.notebook).exists()]
     if absent:
-        raise SelfRelianceError(f"Notebook(s) {', '.join(absent)} not found in {notebooks_dir}; pass --notebooks.")
+        raise SelfRelianceError(
+            f"Notebook(s) {', '.join(absent)} not found in {notebooks_dir}; pass --notebooks."
+        )
     staging = reports_dir / f".staging-{quarter}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -176,10 +204,15 @@ def run_reports(
     lineage = {
         "selfreliance": __version__,
         "codebook": summary.get("codebook_version"),
-        **{f"input {name}": f"{v['file']} sha256:{v['sha256'][:16]}" for name, v in summary.get("inputs", {}).items()},
+        **{
+            f"input {name}": f"{v['file']} sha256:{v['sha256'][:16]}"
+            for name, v in summary.get("inputs", {}).items()
+        },
         "parameters": json.dumps(parameters, ensure_ascii=False),
     }
-    footer = html.escape(f"selfreliance {__version__} \u00b7 {quarter} \u00b7 codebook {summary.get('codebook_version')}")
+    footer = html.escape(
+        f"selfreliance {__version__} \u00b7 {quarter} \u00b7 codebook {summary.get('codebook_version')}"
+    )
     for position, step in enumerate(STEPS, start=1):
         log(f"[{position}/{len(STEPS)}] {step.notebook} ...")
         executed = staging / step.notebook
@@ -201,7 +234,9 @@ def run_reports(
             ) from exc
         notebook = nbformat.read(executed, as_version=4)
         title = step.title_nl if lang == "nl" else step.title_en
-        (staging / step.html).write_text(notebook_to_html(notebook, title, lang=lang, footer=footer), encoding="utf-8")
+        (staging / step.html).write_text(
+            notebook_to_html(notebook, title, lang=lang, footer=footer), encoding="utf-8"
+        )
     (staging / "index.html").write_text(_index(quarter, lang, lineage), encoding="utf-8")
     target = reports_dir / quarter
     previous = reports_dir / f".previous-{quarter}"
