@@ -8,6 +8,7 @@ VENV        ?= .venv
 PY          := $(VENV)/bin/python
 SR          := $(VENV)/bin/selfreliance
 STAMP       := $(VENV)/.installed
+INGESTED    := data/processed/ingest_summary.json
 QUARTER     ?=
 REPORT_LANG ?= nl
 SEED        ?= 7
@@ -31,7 +32,10 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 ## data: write the demo municipality into data/raw/ if it holds no export, then ingest it
-data: $(STAMP)
+data: $(INGESTED)
+
+# Re-ingest only when an input, the code or a configuration file changed.
+$(INGESTED): $(STAMP) $(wildcard data/raw/* data/raw/*/*) $(wildcard src/selfreliance/*.py src/selfreliance/resources/*)
 	$(SR) demo --if-empty --seed $(SEED) --out data/raw
 	$(SR) ingest --raw-dir data/raw --out data/processed
 
