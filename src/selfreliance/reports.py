@@ -13,6 +13,8 @@ import json
 import os
 import shutil
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from selfreliance import __version__
+from selfreliance.audiences import render_audiences
 from selfreliance.config import resource_path
 from selfreliance.errors import SelfRelianceError
 from selfreliance.quarters import quarter_label
@@ -29,7 +32,7 @@ from selfreliance.quarters import quarter_label
 
 @dataclass(frozen=True)
 class StepReport:
-    """One step notebook and the HTML report it becomes."""
+    """One step notebook and the HTML report it becomes; ``after`` names the step it needs."""
 
     notebook: str
     html: str
@@ -37,6 +40,7 @@ class StepReport:
     title_en: str
     audience_nl: str
     audience_en: str
+    after: str | None = None
 
 
 STEPS = (
@@ -63,8 +67,20 @@ STEPS = (
         "Intervention: potential, costs and benefits",
         "Managementteam, P&O, IT-dienst",
         "Management team, HR, IT service",
+        after="2-analyse.ipynb",
     ),
 )
+
+
+def _waves() -> list[list[StepReport]]:
+    """Groups of steps that can run at the same time, in dependency order."""
+    done: set[str] = set()
+    waves = []
+    while len(done) < len(STEPS):
+        wave = [s for s in STEPS if s.notebook not in done and (s.after is None or s.after in done)]
+        waves.append(wave)
+        done |= {s.notebook for s in wave}
+    return waves
 
 
 class DropStderr(Preprocessor):
@@ -130,24 +146,38 @@ def notebook_to_html(
     return page(title, body, lang=lang, footer=footer)
 
 
-def _index(quarter: str, lang: str, lineage: dict) -> str:
-    items = []
-    for step in STEPS:
-        title = step.title_nl if lang == "nl" else step.title_en
-        audience = step.audience_nl if lang == "nl" else step.audience_en
-        items.append(
-            f'<li><a href="{step.html}">{html.escape(title)}</a><br><span class="muted">'
-            f"{'Voor' if lang == 'nl' else 'For'}: {html.escape(audience)}</span></li>"
+def _index(quarter: str, lang: str, lineage: dict, audiences: list[tuple[str, str]] = ()) -> str:
+    def items(entries: list[tuple[str, str, str]]) -> str:
+        return "".join(
+            f'<li><a href="{html.escape(href)}">{html.escape(title)}</a>'
+            + (f'<br><span class="muted">{html.escape(note)}</span>' if note else "")
+            + "</li>"
+            for href, title, note in entries
         )
-    heading = "Zelfredzaamheid IT" if lang == "nl" else "IT self-reliance"
-    intro = (
-        "Rapporten voor de sessies met de stakeholders. Elk rapport opent met een korte samenvatting."
-        if lang == "nl"
-        else "Reports for the stakeholder sessions. Each report opens with a short summary."
-    )
+
+    nl = lang == "nl"
+    steps = [
+        (
+            s.html,
+            s.title_nl if nl else s.title_en,
+            ("Voor: " if nl else "For: ") + (s.audience_nl if nl else s.audience_en),
+        )
+        for s in STEPS
+    ]
+    sessions = [(name, title, "") for name, title in audiences if not name.startswith("team-")]
+    teams = [(name, title, "") for name, title in audiences if name.startswith("team-")]
+    heading = "Zelfredzaamheid IT" if nl else "IT self-reliance"
     body = (
-        f"<h1>{heading}: {html.escape(quarter_label(quarter, lang))}</h1>\n<p>{intro}</p>\n"
-        f'<ol class="reports">{"".join(items)}</ol>\n' + lineage_block(lineage, lang)
+        f"<h1>{heading}: {html.escape(quarter_label(quarter, lang))}</h1>\n"
+        f"<p>{'Rapporten voor de sessies met de stakeholders. Elk rapport opent met een korte samenvatting en sluit met vragen voor de sessie.' if nl else 'Reports for the stakeholder sessions. Each opens with a short summary and closes with questions for the session.'}</p>\n"
+        f'<h2>{"De drie stappen" if nl else "The three steps"}</h2><ol class="reports">{items(steps)}</ol>\n'
+        f'<h2>{"Per sessie" if nl else "Per session"}</h2><ul class="reports">{items(sessions)}</ul>\n'
+        + (
+            f'<h2>{"Per team (voor de leidinggevende)" if nl else "Per team (for the team leader)"}</h2><ul class="reports">{items(teams)}</ul>\n'
+            if teams
+            else ""
+        )
+        + lineage_block(lineage, lang)
     )
     return page(f"{heading} {quarter}", body, lang=lang)
 
@@ -213,20 +243,20 @@ def run_reports(
     footer = html.escape(
         f"selfreliance {__version__} \u00b7 {quarter} \u00b7 codebook {summary.get('codebook_version')}"
     )
-    for position, step in enumerate(STEPS, start=1):
-        log(f"[{position}/{len(STEPS)}] {step.notebook} ...")
+
+    def execute(step: StepReport) -> None:
         executed = staging / step.notebook
+        started = time.perf_counter()
         try:
-            with _kernel_stderr_to(staging / "kernel-stderr.log"):
-                pm.execute_notebook(
-                    str(notebooks_dir / step.notebook),
-                    str(executed),
-                    parameters=parameters,
-                    kernel_name="python3",
-                    progress_bar=False,
-                    cwd=str(notebooks_dir),
-                    log_output=False,
-                )
+            pm.execute_notebook(
+                str(notebooks_dir / step.notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(notebooks_dir),
+                log_output=False,
+            )
         except PapermillExecutionError as exc:
             raise SelfRelianceError(
                 f"Notebook {step.notebook} failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}). "
@@ -237,7 +267,18 @@ def run_reports(
         (staging / step.html).write_text(
             notebook_to_html(notebook, title, lang=lang, footer=footer), encoding="utf-8"
         )
-    (staging / "index.html").write_text(_index(quarter, lang, lineage), encoding="utf-8")
+        log(f"  {step.notebook} done ({time.perf_counter() - started:.0f} s)")
+
+    # Diagnose and analyse are independent; intervene reads the analyse results.
+    with _kernel_stderr_to(staging / "kernel-stderr.log"):
+        for wave in _waves():
+            log("Running " + ", ".join(step.notebook for step in wave) + " ...")
+            with ThreadPoolExecutor(max_workers=len(wave)) as pool:
+                for future in [pool.submit(execute, step) for step in wave]:
+                    future.result()
+    log("Writing the stakeholder reports ...")
+    audiences = render_audiences(quarter, processed_dir, staging, lang=lang)
+    (staging / "index.html").write_text(_index(quarter, lang, lineage, audiences), encoding="utf-8")
     target = reports_dir / quarter
     previous = reports_dir / f".previous-{quarter}"
     shutil.rmtree(previous, ignore_errors=True)

@@ -1,0 +1,762 @@
+"""Stakeholder reports: one HTML page per session (IT, P&O, management, team leaders, DPO).
+
+The step notebooks compute and narrate; these pages re-use their result tables and the
+processed data to give each audience its own view. Every page opens with a five-line summary,
+closes with discussion questions and a lineage block, and shows no figure about fewer than
+five people (:mod:`selfreliance.disclosure`). Text from the data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from selfreliance import figures, metrics
+from selfreliance.categorise import Codebook
+from selfreliance.disclosure import MIN_GROUP_SIZE, protect_table
+from selfreliance.present import fmt_number, fmt_pct, table
+from selfreliance.quarters import quarter_label
+
+DAYS_PER_MONTH = 30.4375
+
+
+@dataclass
+class Suppressions:
+    """Counts what disclosure control hid, for the data-protection officer's page."""
+
+    cells: int = 0
+    teams_without_page: list[str] = field(default_factory=list)
+
+    def count(self, frame: pd.DataFrame) -> pd.DataFrame:
+        self.cells += int((frame["suppressed"] != "").sum())
+        return frame
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a page needs: the quarter, its data and the shared settings."""
+
+    quarter: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    tickets: pd.DataFrame  # whole history
+    people: pd.DataFrame | None
+    summary: dict
+    results: dict[str, pd.DataFrame]  # result tables of the quarter by file stem
+    codebook: Codebook
+    costs: dict
+    lang: str = "nl"
+    min_n: int = MIN_GROUP_SIZE
+
+    @property
+    def tickets_q(self) -> pd.DataFrame:
+        return metrics.in_period(self.tickets, self.start, self.end)
+
+
+def figure_html(fig, alt: str) -> str:
+    """Embed a matplotlib figure as a PNG data URI (self-contained; nothing fetched)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}"></figure>'
+
+
+def _md_bold(text: str) -> str:
+    """Escape text, then render the **bold** marks that the narrative helpers use."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
+
+
+def summary_box(lines: list[str], *, lang: str = "nl") -> str:
+    head = "Samenvatting" if lang == "nl" else "Summary"
+    items = "".join(f"<li>{_md_bold(line)}</li>" for line in lines)
+    return f'<section class="summary"><h2>{head}</h2><ul>{items}</ul></section>'
+
+
+def questions_box(questions: list[str], *, lang: str = "nl") -> str:
+    head = "Vragen voor de sessie" if lang == "nl" else "Questions for the session"
+    items = "".join(f"<li>{html.escape(q)}</li>" for q in questions)
+    return f"<section><h2>{head}</h2><ol>{items}</ol></section>"
+
+
+def section(title: str, *parts: str) -> str:
+    return f"<section><h2>{html.escape(title)}</h2>{''.join(parts)}</section>"
+
+
+def paragraph(text: str) -> str:
+    return f"<p>{_md_bold(text)}</p>"
+
+
+def slug(name: str) -> str:
+    """File-name-safe form of a team name.
+
+    Examples
+    --------
+    >>> slug("Welzijn / OCMW: Sociale dienst")
+    'welzijn-ocmw-sociale-dienst'
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+# --------------------------------------------------------------------------------------
+# Building blocks shared by several pages
+# --------------------------------------------------------------------------------------
+
+
+def active_people(people: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """People employed at some point in [start, end], with their FTE-months in the period."""
+    exposure = metrics.fte_months(people, start, end)
+    return people.assign(exposure=exposure).loc[exposure > 0]
+
+
+def team_table(ctx: Context, suppressions: Suppressions) -> pd.DataFrame:
+    """Per team: people, tickets, self-solvable tickets per FTE-month, self-solvable share.
+
+    Teams under the threshold are suppressed, with complementary suppression within each
+    department (the report shows department totals elsewhere).
+    """
+    people = active_people(ctx.people, ctx.start, ctx.end)
+    staff = ctx.tickets_q.loc[ctx.tickets_q["requester_kind"].eq("staff")]
+    counts = (
+        staff.assign(is_self=staff["self_solvability"].eq("self"))
+        .groupby("team", observed=True)
+        .agg(tickets=("ticket_id", "size"), self_tickets=("is_self", "sum"))
+    )
+    teams = people.groupby("team", observed=True).agg(
+        department=("department", "first"),
+        n_people=("person_key", "nunique"),
+        exposure=("exposure", "sum"),
+    )
+    out = teams.join(counts).fillna({"tickets": 0, "self_tickets": 0}).reset_index()
+    out["self_per_fte_month"] = out["self_tickets"] / out["exposure"]
+    out["self_share"] = np.where(
+        out["tickets"] > 0, out["self_tickets"] / out["tickets"].where(out["tickets"] > 0), np.nan
+    )
+    protected = protect_table(
+        out,
+        people="n_people",
+        values=["tickets", "self_tickets", "exposure", "self_per_fte_month", "self_share"],
+        lines=["department"],
+        min_n=ctx.min_n,
+    )
+    return suppressions.count(protected).sort_values(["department", "team"]).reset_index(drop=True)
+
+
+def _org_rates(ctx: Context) -> dict[str, float]:
+    people = active_people(ctx.people, ctx.start, ctx.end)
+    staff = ctx.tickets_q.loc[ctx.tickets_q["requester_kind"].eq("staff")]
+    exposure = people["exposure"].sum()
+    n_self = int(staff["self_solvability"].eq("self").sum())
+    return {
+        "tickets_per_fte_month": len(staff) / exposure if exposure else np.nan,
+        "self_per_fte_month": n_self / exposure if exposure else np.nan,
+        "self_share": n_self / len(staff) if len(staff) else np.nan,
+        "median_resolution_business_hours": float(staff["resolution_business_hours"].median()),
+    }
+
+
+def onboarding_table(
+    ctx: Context, suppressions: Suppressions, *, window_months: int = 12
+) -> pd.DataFrame:
+    """Self-solvable tickets per FTE-month by months since hire (0-3, 3-6, 6-12, 12+), last 12 months.
+
+    Exposure is split per person over the bands (vectorised over people, no loop over tickets).
+    """
+    end = ctx.end
+    start = (end - pd.DateOffset(months=window_months) + pd.Timedelta(days=1)).normalize()
+    bands = [(0, 3, "0-3"), (3, 6, "3-6"), (6, 12, "6-12"), (12, 10_000, "12+")]
+    people = ctx.people
+    rows = []
+    staff = ctx.tickets.loc[
+        ctx.tickets["requester_kind"].eq("staff") & ctx.tickets["self_solvability"].eq("self")
+    ]
+    staff = metrics.in_period(staff, start, end)
+    hire = people.set_index("person_key")["hire_date"]
+    ticket_months = (
+        staff["opened_at"].dt.tz_localize(None) - staff["requester_key"].map(hire)
+    ).dt.days / DAYS_PER_MONTH
+    for low, high, name in bands:
+        band_start = (people["hire_date"] + pd.to_timedelta(low * DAYS_PER_MONTH, unit="D")).clip(
+            lower=start
+        )
+        band_end = (
+            people["hire_date"] + pd.to_timedelta(min(high, 1000) * DAYS_PER_MONTH, unit="D")
+        ).clip(upper=end)
+        band_end = band_end.where(
+            people["exit_date"].isna(), np.minimum(band_end, people["exit_date"])
+        )
+        days = ((band_end - band_start).dt.days).clip(lower=0)
+        exposure = people["fte"] * days / DAYS_PER_MONTH
+        in_band = ticket_months.between(low, high, inclusive="left")
+        rows.append(
+            {
+                "band": name,
+                "n_people": int((exposure > 0).sum()),
+                "exposure": float(exposure.sum()),
+                "self_tickets": int(in_band.sum()),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["self_per_fte_month"] = out["self_tickets"] / out["exposure"].where(out["exposure"] > 0)
+    protected = protect_table(
+        out,
+        people="n_people",
+        values=["exposure", "self_tickets", "self_per_fte_month"],
+        min_n=ctx.min_n,
+    )
+    return suppressions.count(protected)
+
+
+def lineage(ctx: Context) -> dict[str, str]:
+    from selfreliance import __version__
+
+    inputs = ctx.summary.get("inputs", {})
+    return {
+        "selfreliance": __version__,
+        "kwartaal" if ctx.lang == "nl" else "quarter": ctx.quarter,
+        "codeboek" if ctx.lang == "nl" else "codebook": str(ctx.summary.get("codebook_version")),
+        **{f"input {k}": f"{v['file']} sha256:{v['sha256'][:16]}" for k, v in inputs.items()},
+    }
+
+
+# --------------------------------------------------------------------------------------
+# The pages
+# --------------------------------------------------------------------------------------
+
+
+def it_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
+    """IT service: load, question types, waits, self-help candidates, procedure gaps."""
+    lang = ctx.lang
+    tq = ctx.tickets_q
+    types = metrics.type_breakdown(tq, ctx.codebook, lang=lang)
+    types["self_help_route"] = (
+        types["question_type"].map(ctx.codebook.types["self_help_route"]).astype(bool)
+    )
+    candidates = types.loc[types["self_solvability"].isin(["self", "partly"]) & (types["n"] > 0)]
+    gaps = candidates.loc[~candidates["self_help_route"]]
+    waits = metrics.waiting_times(tq)
+    hours = tq["time_spent_minutes"].sum() / 60
+    line2 = tq["line"].fillna(1).ge(2).mean() if len(tq) else np.nan
+    top = ", ".join(candidates.head(3)["label"])
+    lines = [
+        f"{fmt_number(len(tq), 0, lang)} tickets in het {quarter_label(ctx.quarter, lang)}, samen **{fmt_number(hours, 0, lang)} IT-uren**.",
+        f"**{fmt_pct(tq['self_solvability'].eq('self').mean(), 0, lang)}** is zelf oplosbaar, nog eens "
+        f"{fmt_pct(tq['self_solvability'].eq('partly').mean(), 0, lang)} deels.",
+        f"De grootste kandidaten voor zelfhulp: **{top}**.",
+        f"Mediaan doorlooptijd: {fmt_number(tq['resolution_business_hours'].median(), 1, lang)} kantooruren; "
+        f"{fmt_pct(line2, 0, lang)} van de tickets ging naar de tweede lijn.",
+        (
+            f"Voor {len(gaps)} vraagtype(s) met zelf oplosbare vragen bestaat nog geen zelfhulproute."
+            if len(gaps)
+            else "Voor elk zelf oplosbaar vraagtype bestaat een zelfhulproute."
+        ),
+    ]
+    weekly = metrics.weekly_counts(
+        metrics.in_period(ctx.tickets, ctx.end - pd.Timedelta(days=364), ctx.end)
+    )
+    body = [
+        summary_box(lines, lang=lang),
+        section(
+            "Belasting",
+            figure_html(
+                figures.weekly_volume(weekly, lang=lang, highlight=(ctx.start, ctx.end)),
+                "Tickets per week",
+            ),
+            table(
+                metrics.cost_by_solvability(tq, ctx.costs),
+                lang=lang,
+                eur=("it_cost", "waiting_cost", "total_cost"),
+                decimals={"it_hours": 0},
+                translate_values=("self_solvability",),
+            ).to_html(),
+        ),
+        section(
+            "Vraagtypes",
+            figure_html(figures.type_bars(types, lang=lang), "Tickets per vraagtype"),
+            table(
+                types[
+                    [
+                        "label",
+                        "self_solvability",
+                        "n",
+                        "share",
+                        "median_resolution_business_hours",
+                        "it_hours",
+                    ]
+                ],
+                lang=lang,
+                pct=("share",),
+                translate_values=("self_solvability",),
+            ).to_html(),
+        ),
+        section(
+            "Wachttijden", table(waits, lang=lang, translate_values=("self_solvability",)).to_html()
+        ),
+        section(
+            "Kandidaten voor zelfhulp en hiaten in de procedures",
+            paragraph(
+                "Zelf of deels zelf oplosbare vraagtypes, het grootste volume eerst. Waar 'zelfhulproute' nee is, "
+                "ontbreekt een duidelijke procedure of handleiding."
+            ),
+            table(
+                candidates.assign(
+                    self_help_route=candidates["self_help_route"].map({True: "ja", False: "nee"})
+                )[
+                    [
+                        "label",
+                        "self_solvability",
+                        "n",
+                        "median_resolution_business_hours",
+                        "self_help_route",
+                    ]
+                ].rename(columns={"self_help_route": "Zelfhulproute"}),
+                lang=lang,
+                translate_values=("self_solvability",),
+            ).to_html(),
+        ),
+        questions_box(
+            [
+                "Welke zelfhulproutes bestaan al, en waarom worden ze (niet) gebruikt?",
+                "Voor welk vraagtype schrijven we als eerste een procedure of handleiding?",
+                "Welke vragen horen bij de key-users van de vakapplicaties eerder dan bij IT?",
+            ],
+            lang=lang,
+        ),
+    ]
+    return "it.html", "".join(body)
+
+
+def pno_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
+    """P&O: competence, onboarding, can't or won't, survey results, training needs."""
+    lang = ctx.lang
+    hyp = ctx.results.get("analyse_hypotheses")
+    onboarding = onboarding_table(ctx, suppressions)
+    verdict = {}
+    if hyp is not None:
+        verdict = dict(zip(hyp["hypothesis_id"], hyp["verdict_nl"], strict=True))
+    training = (
+        ctx.tickets_q.loc[ctx.tickets_q["self_solvability"].eq("self")]
+        .assign(
+            digcomp=lambda t: t["question_type"].map(ctx.codebook.types["digcomp"]).replace("", "-")
+        )
+        .groupby("digcomp")
+        .size()
+        .rename("n")
+        .sort_values(ascending=False)
+        .reset_index()
+    )
+    lines = [
+        verdict.get("H1", "Onboarding: nog niet getoetst (geen personeelslijst of analyse)."),
+        verdict.get("H4", "Kunnen (zelfeffectiviteit): niet getoetst, er is geen bevraging."),
+        verdict.get("H5", "Willen (motivatie): niet getoetst, er is geen bevraging."),
+        verdict.get("H6", "Psychologische veiligheid als context: niet getoetst."),
+        f"De meeste zelf oplosbare vragen vragen competentie '{training['digcomp'].iloc[0]}' (DigComp 2.2)."
+        if len(training)
+        else "Geen zelf oplosbare tickets in dit kwartaal.",
+    ]
+    rows = (
+        hyp.loc[hyp["hypothesis_id"].isin(["H1", "H4", "H5", "H6", "H7"])]
+        if hyp is not None
+        else None
+    )
+    body = [
+        summary_box([line if len(line) < 400 else line[:397] + "..." for line in lines], lang=lang),
+        section(
+            "Onboarding: nieuwe medewerkers",
+            paragraph(
+                "Zelf oplosbare tickets per VTE-maand naar maanden sinds indiensttreding (laatste twaalf maanden). "
+                "Groepen van minder dan vijf personen worden niet getoond."
+            ),
+            table(
+                onboarding[["band", "n_people", "self_tickets", "self_per_fte_month"]].rename(
+                    columns={
+                        "band": "Maanden in dienst",
+                        "n_people": "Personen",
+                        "self_tickets": "Zelf oplosbare tickets",
+                        "self_per_fte_month": "Per VTE-maand",
+                    }
+                ),
+                lang=lang,
+                decimals={"Per VTE-maand": 2, "Personen": 0, "Zelf oplosbare tickets": 0},
+            ).to_html(),
+        ),
+        section(
+            "Kunnen of willen, in een veilige context",
+            table(
+                rows[["hypothesis_id", "verdict_nl"]].rename(
+                    columns={"hypothesis_id": "Hypothese", "verdict_nl": "Besluit"}
+                ),
+                lang=lang,
+            ).to_html()
+            if rows is not None and len(rows)
+            else paragraph("De analyse is nog niet uitgevoerd of er is geen bevraging."),
+        ),
+        section(
+            "Opleidingsnoden",
+            paragraph(
+                "Zelf oplosbare tickets van dit kwartaal per DigComp 2.2-competentie: waar een korte opleiding het meeste oplevert."
+            ),
+            table(
+                training.rename(columns={"digcomp": "Competentie (DigComp 2.2)"}), lang=lang
+            ).to_html(),
+        ),
+        questions_box(
+            [
+                "Herkennen we het beeld van kunnen en willen in onze teams?",
+                "Hoe nemen we digitale zelfredzaamheid op in het onboardingtraject en in het competentieprofiel?",
+                "Welke opleiding plannen we eerst, en voor wie?",
+            ],
+            lang=lang,
+        ),
+    ]
+    return "pno.html", "".join(body)
+
+
+def management_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
+    """Management team: the story first, then hypotheses held, advice, ROI and KPI status."""
+    lang = ctx.lang
+    current = metrics.volume_summary(ctx.tickets_q, ctx.people, ctx.start, ctx.end).set_index(
+        "metric"
+    )["value"]
+    hyp = ctx.results.get("analyse_hypotheses")
+    savings = ctx.results.get("intervene_savings")
+    supported = (
+        hyp.loc[hyp["status"] == "supported", "statement_nl"].tolist() if hyp is not None else []
+    )
+    expected = savings.set_index("scenario").loc["expected"] if savings is not None else None
+    lines = [
+        f"IT kreeg **{fmt_number(current['tickets'], 0, lang)} tickets** in het {quarter_label(ctx.quarter, lang)}; "
+        f"**{fmt_pct(current['self_solvable_share'], 0, lang)}** had de medewerker zelf kunnen oplossen.",
+        f"Dat kost IT ongeveer {fmt_number(current['it_hours_spent'], 0, lang)} uur per kwartaal en medewerkers wachten "
+        f"mediaan {fmt_number(current['median_resolution_business_hours'], 1, lang)} kantooruren op een oplossing.",
+        (
+            f"De data ondersteunen {len(supported)} van de hypothesen over de oorzaken."
+            if hyp is not None
+            else "De oorzaken zijn nog niet getoetst."
+        ),
+        (
+            f"Zelfhulp kan in het verwachte scenario ongeveer **{fmt_number(expected['avoidable_tickets'], 0, lang)} tickets per jaar** "
+            f"vermijden, goed voor {fmt_number(expected['it_hours_freed'], 0, lang)} IT-uren."
+            if expected is not None
+            else "Het besparingspotentieel is nog niet berekend."
+        ),
+        "Het gaat niet alleen om IT: kortere wachttijden betekenen vlotter werk in de teams.",
+    ]
+    body = [summary_box(lines, lang=lang)]
+    if hyp is not None:
+        body.append(
+            section(
+                "Wat houdt stand?",
+                table(
+                    hyp[["hypothesis_id", "verdict_nl"]].rename(
+                        columns={"hypothesis_id": "Hypothese", "verdict_nl": "Besluit"}
+                    ),
+                    lang=lang,
+                ).to_html(),
+            )
+        )
+    advice = ctx.results.get("intervene_advice")
+    if advice is not None:
+        columns = [c for c in ("rank", "name", "tier", "evidence") if c in advice.columns]
+        body.append(
+            section(
+                "Advies",
+                table(
+                    advice[columns],
+                    lang=lang,
+                    translate_values=tuple(c for c in ("tier", "evidence") if c in columns),
+                ).to_html(),
+            )
+        )
+    if savings is not None:
+        body.append(
+            section(
+                "Besparing per jaar (met onzekerheid)",
+                table(
+                    savings,
+                    lang=lang,
+                    eur=("savings_eur", "savings_low", "savings_high"),
+                    decimals={"avoidable_tickets": 0, "it_hours_freed": 0},
+                    translate_values=("scenario",),
+                ).to_html(),
+            )
+        )
+    kpis = ctx.results.get("intervene_kpis")
+    if kpis is not None:
+        body.append(section("Indicatoren", table(kpis, lang=lang).to_html()))
+    body.append(
+        questions_box(
+            [
+                "Welke richting kiezen we, en wie is eigenaar?",
+                "Welk budget en welke tijd maken we vrij, en wanneer meten we opnieuw?",
+                "Hoe betrekken we de leidinggevenden als hefboom?",
+            ],
+            lang=lang,
+        )
+    )
+    return "management.html", "".join(body)
+
+
+def team_pages(ctx: Context, suppressions: Suppressions) -> list[tuple[str, str, str]]:
+    """One page per team with at least ``min_n`` people: the team against the organisation.
+
+    Returns (file name, team name, body). Teams under the threshold get no page (listed for
+    the DPO). Individuals are never shown or ranked.
+    """
+    lang = ctx.lang
+    teams = team_table(ctx, suppressions)
+    org = _org_rates(ctx)
+    tq = ctx.tickets_q.loc[ctx.tickets_q["requester_kind"].eq("staff")]
+    org_mix = tq["question_type"].value_counts(normalize=True)
+    pages = []
+    for row in teams.itertuples():  # one iteration per team (about 20), not per ticket
+        if row.suppressed:
+            suppressions.teams_without_page.append(str(row.team))
+            continue
+        mine = tq.loc[tq["team"] == row.team]
+        mix = pd.DataFrame(
+            {"team": mine["question_type"].value_counts(normalize=True), "org": org_mix}
+        ).fillna(0)
+        mix = (
+            mix.loc[(mix["team"] > 0) | (mix["org"] > 0.03)]
+            .sort_values("team", ascending=False)
+            .head(8)
+        )
+        mix.index = [ctx.codebook.label(t, lang) for t in mix.index]
+        compare = pd.DataFrame(
+            {
+                "measure": [
+                    "Zelf oplosbare tickets per VTE-maand",
+                    "Aandeel zelf oplosbaar",
+                    "Mediaan doorlooptijd (kantooruren)",
+                ],
+                "team": [
+                    fmt_number(row.self_per_fte_month, 2, lang),
+                    fmt_pct(row.self_share, 0, lang),
+                    fmt_number(mine["resolution_business_hours"].median(), 1, lang),
+                ],
+                "org": [
+                    fmt_number(org["self_per_fte_month"], 2, lang),
+                    fmt_pct(org["self_share"], 0, lang),
+                    fmt_number(org["median_resolution_business_hours"], 1, lang),
+                ],
+            }
+        )
+        lines = [
+            f"Team {row.team} ({row.department}): {fmt_number(row.tickets, 0, lang)} tickets in het {quarter_label(ctx.quarter, lang)}.",
+            f"Zelf oplosbare tickets per VTE-maand: **{fmt_number(row.self_per_fte_month, 2, lang)}** (organisatie: {fmt_number(org['self_per_fte_month'], 2, lang)}).",
+            f"Aandeel zelf oplosbaar: {fmt_pct(row.self_share, 0, lang)} (organisatie: {fmt_pct(org['self_share'], 0, lang)}).",
+            f"Meest gestelde vraag in het team: {mix.index[0] if len(mix) else '-'}.",
+            "Dit rapport vergelijkt het team met de organisatie; het toont of rangschikt geen individuele medewerkers.",
+        ]
+        body = [
+            summary_box(lines, lang=lang),
+            section(
+                "Team en organisatie",
+                table(
+                    compare.rename(
+                        columns={"measure": "Maat", "team": "Team", "org": "Organisatie"}
+                    ),
+                    lang=lang,
+                ).to_html(),
+            ),
+            section(
+                "Vraagtypes: aandeel in het team en in de organisatie",
+                table(
+                    mix.reset_index(names="Vraagtype").rename(
+                        columns={"team": "Team", "org": "Organisatie"}
+                    ),
+                    lang=lang,
+                    pct=("Team", "Organisatie"),
+                ).to_html(),
+            ),
+            questions_box(
+                [
+                    "Welke vragen kunnen we in het team zelf oplossen, of bij een collega die het al kan?",
+                    "Wat hebben we nodig om het zelf te proberen: tijd, uitleg, toestemming?",
+                    "Hoe geef ik als leidinggevende zelf het voorbeeld?",
+                ],
+                lang=lang,
+            ),
+        ]
+        pages.append((f"team-{slug(str(row.team))}.html", str(row.team), "".join(body)))
+    return pages
+
+
+def dpo_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
+    """Data-protection officer: what personal data, how protected, what was suppressed, retention."""
+    lang = ctx.lang
+    scrubbed = ctx.summary.get("scrubbed", {})
+    inputs = ctx.summary.get("inputs", {})
+    processed = pd.DataFrame(
+        [
+            (
+                "Tickets",
+                "aanvrager (naam, e-mail) -> sleutel-pseudoniem; vrije tekst geschoond",
+                "tickets.parquet",
+            ),
+            (
+                "Personeelslijst",
+                "personeelsnummer -> pseudoniem; naam en e-mail niet bewaard; geboortejaar -> leeftijdsgroep",
+                "people.parquet",
+            ),
+            ("Bevraging", "personeelsnummer -> pseudoniem; antwoorden per item", "survey.parquet"),
+            ("Quarantaine", "enkel rijnummer, ticketnummer en reden", "quarantine.csv"),
+        ],
+        columns=["Gegeven", "Bescherming", "Bestand in data/processed"],
+    )
+    scrub = pd.DataFrame({"kind": list(scrubbed), "n": list(scrubbed.values())})
+    scrub["kind"] = (
+        scrub["kind"]
+        .map(
+            {
+                "email": "e-mailadressen",
+                "phone": "telefoonnummers",
+                "rrn": "rijksregisternummers",
+                "iban": "IBAN-nummers",
+                "name": "namen uit de personeelslijst",
+            }
+        )
+        .fillna(scrub["kind"])
+    )
+    lines = [
+        f"Verwerkt: {', '.join(inputs) or 'tickets'}; personen zijn vervangen door een sleutel-pseudoniem (HMAC-SHA256).",
+        f"Uit vrije tekst verwijderd: {fmt_number(sum(scrubbed.values()), 0, lang)} persoonsgegevens (e-mail, telefoon, rijksregisternummer, IBAN, namen).",
+        f"Geen enkel cijfer beschrijft minder dan {ctx.min_n} personen; in dit kwartaal werden {suppressions.cells} cellen verborgen.",
+        f"Teams zonder eigen rapport (minder dan {ctx.min_n} personen): {len(suppressions.teams_without_page)}.",
+        "Geen rapport rangschikt of toont individuele medewerkers.",
+    ]
+    body = [
+        summary_box(lines, lang=lang),
+        section("Welke persoonsgegevens, hoe beschermd", table(processed, lang=lang).to_html()),
+        section(
+            "Geschoonde vrije tekst",
+            table(scrub.rename(columns={"kind": "Soort"}), lang=lang).to_html()
+            if len(scrub)
+            else paragraph("Geen vrije tekst verwerkt."),
+        ),
+        section(
+            "Sleutel en bewaring",
+            paragraph(
+                "De pseudonimiseringssleutel staat buiten de code (.secrets/pseudonym.key of de omgevingsvariabele "
+                "SELFRELIANCE_PSEUDONYM_KEY) en wordt samen met de ruwe exports bewaard, zodat pseudoniemen van kwartaal "
+                "tot kwartaal gelijk blijven. Wie de sleutel niet heeft, kan een pseudoniem niet terugrekenen."
+            ),
+            paragraph(
+                "Ruwe exports blijven in data/raw, worden nooit gewijzigd en nooit in versiebeheer opgenomen. "
+                "Voorstel voor de bewaartermijn: ruwe exports en sleutel zolang de opvolging loopt, maximaal twee jaar; "
+                "verwerkte gegevens en rapporten per kwartaal, te verwijderen met `make clean-data`."
+            ),
+        ),
+        section(
+            "Onderdrukte cellen",
+            paragraph(
+                f"Drempel: {ctx.min_n} personen. Primaire onderdrukking verbergt kleine groepen; aanvullende "
+                "onderdrukking verbergt een tweede cel zodat een verborgen cel niet uit een totaal kan worden afgeleid."
+            ),
+            paragraph(
+                f"Verborgen cellen in de rapporten van dit kwartaal: **{suppressions.cells}**."
+            ),
+        ),
+        questions_box(
+            [
+                "Is de doelbinding (verbeteren van de IT-ondersteuning) voldoende beschreven in het register van verwerkingen?",
+                "Wie bewaart de sleutel, en wie mag de ruwe exports inzien?",
+                "Welke bewaartermijn leggen we vast?",
+            ],
+            lang=lang,
+        ),
+    ]
+    return "dpo.html", "".join(body)
+
+
+# --------------------------------------------------------------------------------------
+# Rendering all pages of a quarter
+# --------------------------------------------------------------------------------------
+
+TITLES = {
+    "it.html": (
+        "IT-dienst: belasting, vraagtypes en zelfhulp",
+        "IT service: load, question types and self-help",
+    ),
+    "pno.html": (
+        "P&O: competenties, onboarding, kunnen of willen",
+        "HR: competence, onboarding, can't or won't",
+    ),
+    "management.html": (
+        "Managementteam: het verhaal op een pagina",
+        "Management team: the story on one page",
+    ),
+    "dpo.html": (
+        "Functionaris voor gegevensbescherming: verwerking en bescherming",
+        "Data-protection officer: processing and protection",
+    ),
+}
+
+
+def load_results(processed_dir: Path, quarter: str) -> dict[str, pd.DataFrame]:
+    """The quarter's result tables written by the step notebooks, by file stem."""
+    folder = Path(processed_dir) / quarter
+    return {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+
+
+def render_audiences(
+    quarter: str,
+    processed_dir: Path,
+    out_dir: Path,
+    *,
+    lang: str = "nl",
+    min_n: int = MIN_GROUP_SIZE,
+) -> list[tuple[str, str]]:
+    """Write every stakeholder page of ``quarter`` into ``out_dir``; return (file, title) pairs."""
+    from selfreliance.categorise import load_codebook
+    from selfreliance.pipeline import load_processed
+    from selfreliance.quarters import quarter_bounds
+    from selfreliance.reports import lineage_block, page
+
+    data = load_processed(processed_dir)
+    start, end = quarter_bounds(quarter)
+    ctx = Context(
+        quarter=quarter,
+        start=start,
+        end=end,
+        tickets=data.tickets,
+        people=data.people,
+        summary=data.summary,
+        results=load_results(processed_dir, quarter),
+        codebook=load_codebook(),
+        costs=metrics.load_costs(),
+        lang=lang,
+        min_n=min_n,
+    )
+    suppressions = Suppressions()
+    bodies: list[tuple[str, str, str]] = []
+    for builder in (it_page, management_page):
+        name, body = builder(ctx, suppressions)
+        bodies.append((name, TITLES[name][0 if lang == "nl" else 1], body))
+    if data.people is not None:
+        name, body = pno_page(ctx, suppressions)
+        bodies.append((name, TITLES[name][0 if lang == "nl" else 1], body))
+        for name, team, body in team_pages(ctx, suppressions):
+            bodies.append((name, ("Team " if lang == "nl" else "Team ") + team, body))
+    name, body = dpo_page(ctx, suppressions)
+    bodies.append((name, TITLES[name][0 if lang == "nl" else 1], body))
+    block = lineage_block(lineage(ctx), lang)
+    written = []
+    for name, title, body in bodies:
+        heading = f'<h1>{html.escape(title)}</h1><p class="muted">{html.escape(quarter_label(quarter, lang))}</p>'
+        (out_dir / name).write_text(
+            page(title, heading + body + block, lang=lang), encoding="utf-8"
+        )
+        written.append((name, title))
+    return written
