@@ -15,7 +15,7 @@ SEED        ?= 7
 SIZES       ?= 10000 100000 1000000
 
 .DEFAULT_GOAL := help
-.PHONY: help install data report test test-fast lint format bench lab lock clean clean-data
+.PHONY: help install data report test test-fast lint format bench lab docs lock clean clean-data
 
 ## help: list every target with one line each
 help:
@@ -63,6 +63,10 @@ format: $(STAMP)
 ## bench: wall time and peak memory of each stage on synthetic data (SIZES="10000 100000 1000000")
 bench: $(STAMP)
 	$(SR) bench --sizes $(SIZES)
+
+## docs: render the Dutch user guide (docs/*.md) to docs/html/
+docs: $(STAMP)
+	$(SR) docs --out docs/html
 
 ## lab: open JupyterLab on the notebooks
 lab: $(STAMP)

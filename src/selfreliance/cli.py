@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from selfreliance import __version__, config
+from selfreliance import __version__, cli_survey, config
 from selfreliance.errors import SelfRelianceError
 
 
@@ -38,11 +38,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from selfreliance.pipeline import Sources, discover_sources, run_ingest
 
     if args.tickets:
-        optional = {
-            n: Path(getattr(args, n))
-            for n in ("roster", "survey", "instrument", "interventions", "labels")
-            if getattr(args, n)
-        }
+        optional = {n: Path(getattr(args, n)) for n in ("roster", "survey", "instrument", "interventions", "labels") if getattr(args, n)}
         sources = Sources(tickets=Path(args.tickets), source=args.source, **optional)
     else:
         sources = discover_sources(Path(args.raw_dir))
@@ -54,20 +50,38 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if args.source != "auto":
             sources.source = args.source
     if sources.survey is not None and sources.instrument is None:
+        raise SelfRelianceError("--survey needs --instrument (the YAML file describing the scales).")
+    try:
+        summary = run_ingest(sources, Path(args.out))
+    except (SelfRelianceError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a file we did not foresee: say which, never a traceback
         raise SelfRelianceError(
-            "--survey needs --instrument (the YAML file describing the scales)."
-        )
-    summary = run_ingest(sources, Path(args.out))
+            f"could not ingest {sources.tickets} ({type(exc).__name__}: {str(exc)[:300]}). Check that it is "
+            "a ticket export (CSV or .xlsx) with a header row; if it is, please report this message."
+        ) from exc
     counts = summary["counts"]
+    collapsed = summary["file_rows"] - counts["rows_read"]
     print(
         f"Ingested {sources.tickets.name} ({summary['source_system']}): {counts['rows_read']} rows read = "
         f"{counts['rows_kept']} kept + {counts['duplicates_merged']} duplicates merged + "
         f"{counts['rows_quarantined']} quarantined."
     )
-    if not summary["has_roster"]:
-        print(
-            "No roster: ticket-level figures work; person-level analysis will say what it misses."
-        )
+    if collapsed > 0:
+        print(f"  The file is an event log: {summary['file_rows']} events collapsed to {counts['rows_read']} tickets.")
+    for reason, n in summary["quarantine_reasons"].items():
+        print(f"  quarantined, {reason}: {n}")
+    if counts["rows_quarantined"]:
+        print(f"  See {Path(args.out) / 'quarantine.csv'} (row numbers, ticket numbers and reasons).")
+    if summary.get("text_truncated"):
+        print(f"  {summary['text_truncated']} text cells longer than {summary['max_text_chars']} characters were cut.")
+    linking = summary.get("linking", {})
+    if summary["has_roster"]:
+        share = linking.get("share_matched") or 0.0
+        kinds = ", ".join(f"{k} {v}" for k, v in linking.get("by_kind", {}).items())
+        print(f"  Linked to the roster: {share:.1%} of kept tickets ({kinds}).")
+    else:
+        print("No roster: ticket-level figures work; person-level analysis will say what it misses.")
     print(f"Processed tables in {args.out}")
     return 0
 
@@ -88,11 +102,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
         last = pd.Timestamp(json.loads(summary_file.read_text(encoding="utf-8"))["last_ticket"])
         quarter = str(last_complete_quarter(last))
     print(f"Reports for {quarter} ({args.lang}):")
+    # Notebooks run with their own folder as working directory: hand them absolute paths.
     index = run_reports(
         quarter,
-        processed_dir=processed,
-        reports_dir=Path(args.reports),
-        notebooks_dir=Path(args.notebooks),
+        processed_dir=processed.resolve(),
+        reports_dir=Path(args.reports).resolve(),
+        notebooks_dir=Path(args.notebooks).resolve(),
         lang=args.lang,
     )
     print(f"Done. Open {index.resolve()}")
@@ -201,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--workdir", default=".bench", help="scratch folder (default .bench)")
     bench.set_defaults(func=_cmd_bench)
+
+    cli_survey.add_commands(sub)
     return parser
 
 

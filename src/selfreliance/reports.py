@@ -28,6 +28,7 @@ from selfreliance.audiences import render_audiences
 from selfreliance.config import resource_path
 from selfreliance.errors import SelfRelianceError
 from selfreliance.quarters import quarter_label
+from selfreliance.workshop import write_workshops
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,7 @@ def run_reports(
                     future.result()
     log("Writing the stakeholder reports ...")
     audiences = render_audiences(quarter, processed_dir, staging, lang=lang)
+    audiences += write_workshops(quarter, processed_dir, staging, lang=lang)
     (staging / "index.html").write_text(_index(quarter, lang, lineage, audiences), encoding="utf-8")
     target = reports_dir / quarter
     previous = reports_dir / f".previous-{quarter}"
