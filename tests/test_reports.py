@@ -18,17 +18,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> tuple[Path, Path]:
-    processed = Path(os.environ["SELFRELIANCE_PROCESSED_DIR"])
-    reports = tmp_path_factory.mktemp("reports")
-    index = run_reports(
-        "2026Q3",
-        processed_dir=processed,
-        reports_dir=reports,
-        notebooks_dir=NOTEBOOKS_DIR,
-        log=lambda _m: None,
-    )
-    return index, processed
+def published(published_reports) -> tuple[Path, Path]:
+    return published_reports, Path(os.environ["SELFRELIANCE_PROCESSED_DIR"])
 
 
 def test_index_links_every_step_report(published):
