@@ -44,7 +44,11 @@ def tiny_reports(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     people.to_parquet(processed / "people.parquet", index=False)
     tickets.to_parquet(processed / "tickets.parquet", index=False)
     index = run_reports(
-        "2026Q3", processed_dir=processed, reports_dir=processed.parent / "reports", notebooks_dir=NOTEBOOKS_DIR, log=lambda _m: None
+        "2026Q3",
+        processed_dir=processed,
+        reports_dir=processed.parent / "reports",
+        notebooks_dir=NOTEBOOKS_DIR,
+        log=lambda _m: None,
     )
     return index.parent, people
 
@@ -78,5 +82,7 @@ def test_no_single_hidden_team_per_department(tiny_reports):
 def test_dpo_page_counts_the_suppressions(tiny_reports):
     folder, _ = tiny_reports
     html = (folder / "dpo.html").read_text(encoding="utf-8")
-    match = re.search(r"Verborgen cellen in de rapporten van dit kwartaal: <strong>(\d+)</strong>", html)
+    match = re.search(
+        r"Verborgen cellen in de rapporten van dit kwartaal: <strong>(\d+)</strong>", html
+    )
     assert match and int(match.group(1)) >= 3

@@ -217,6 +217,39 @@ def onboarding_table(
     return suppressions.count(protected)
 
 
+def example_titles(
+    tickets: pd.DataFrame,
+    types: list[str],
+    codebook: Codebook,
+    *,
+    per_type: int = 3,
+    lang: str = "nl",
+) -> str:
+    """A few scrubbed ticket titles per question type, escaped and neutralised, as a list.
+
+    The most common distinct titles are shown (ties broken alphabetically), never the requester.
+    """
+    from selfreliance.privacy import neutralise_formula
+
+    items = []
+    for type_id in types:
+        titles = (
+            tickets.loc[tickets["question_type"] == type_id, "title"]
+            .dropna()
+            .astype(str)
+            .str.strip()
+        )
+        titles = titles.loc[titles.str.len() > 0].str.slice(0, 80)
+        counts = titles.value_counts()
+        top = sorted(counts.index, key=lambda t: (-counts[t], t))[:per_type]
+        shown = neutralise_formula(pd.Series(top, dtype="object")).tolist() if top else []
+        quoted = "; ".join(f"\u201c{html.escape(t)}\u201d" for t in shown) or "-"
+        items.append(
+            f"<li><strong>{html.escape(codebook.label(type_id, lang))}</strong>: {quoted}</li>"
+        )
+    return f"<ul>{''.join(items)}</ul>"
+
+
 def lineage(ctx: Context) -> dict[str, str]:
     from selfreliance import __version__
 
@@ -323,6 +356,16 @@ def it_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
                 lang=lang,
                 translate_values=("self_solvability",),
             ).to_html(),
+        ),
+        section(
+            "Zo vragen medewerkers het",
+            paragraph(
+                "Voorbeelden van korte omschrijvingen bij de grootste zelf oplosbare vraagtypes (geschoond van "
+                "persoonsgegevens). Bruikbaar als zoektermen voor de kennisbank."
+            ),
+            example_titles(
+                tq, candidates["question_type"].head(3).tolist(), ctx.codebook, lang=lang
+            ),
         ),
         questions_box(
             [
