@@ -22,13 +22,20 @@ from selfreliance.categorise import classify_rules, load_codebook
 from selfreliance.clean import (
     add_waiting_times,
     link_requesters,
+    link_summary,
     match_report,
     protect_tickets,
     pseudonymise_people,
     quarantine_tickets,
 )
 from selfreliance.errors import SelfRelianceError
-from selfreliance.ingest import read_interventions, read_roster, read_survey, read_tickets
+from selfreliance.ingest import (
+    MAX_TEXT_CHARS,
+    read_interventions,
+    read_roster,
+    read_survey,
+    read_tickets,
+)
 from selfreliance.privacy import load_key, pseudonymise
 from selfreliance.readers import read_table
 from selfreliance.schemas import CleanTickets, People, validate
@@ -84,7 +91,10 @@ def discover_sources(raw_dir: Path) -> Sources | None:
         for name, path in paths.items():
             if not path.exists():
                 raise SelfRelianceError(f"{config}: {name} file {path} does not exist.")
-        return Sources(source=spec.get("source", "auto"), **paths)
+        source = str(spec.get("source", "auto"))
+        if source.lower().endswith((".yml", ".yaml")) and not Path(source).is_absolute():
+            source = str(raw_dir / source)  # a column mapping next to the exports
+        return Sources(source=source, **paths)
     found = {}
     for name, candidates in RAW_PATTERNS.items():
         for candidate in candidates:
@@ -123,10 +133,20 @@ def run_ingest(
     out_dir.mkdir(parents=True, exist_ok=True)
 
     canonical = read_tickets(sources.tickets, sources.source)
+    read_info = dict(canonical.attrs)
     cleaned = quarantine_tickets(canonical, as_of=as_of)
+    if cleaned.counts["rows_kept"] == 0:
+        cleaned.quarantine.to_csv(out_dir / "quarantine.csv", index=False)
+        reasons = ", ".join(f"{r} {n}" for r, n in cleaned.quarantine["reason"].value_counts().items())
+        raise SelfRelianceError(
+            f"{sources.tickets}: no usable ticket rows: all {cleaned.counts['rows_read']} rows were "
+            f"quarantined ({reasons}). See {out_dir / 'quarantine.csv'} for the row numbers; check the "
+            "date columns and the ticket number column, or choose another --source."
+        )
     roster = read_roster(sources.roster) if sources.roster else None
     tickets = link_requesters(cleaned.tickets, roster)
     links = match_report(tickets)
+    linking = link_summary(tickets)
     tickets = add_waiting_times(tickets, calendar)
     names = roster["name"].dropna().tolist() if roster is not None else []
     tickets, scrubbed = protect_tickets(tickets, key, names=names)
@@ -168,6 +188,11 @@ def run_ingest(
         "codebook_version": codebook.version,
         "source_system": str(canonical["source_system"].iloc[0]),
         "counts": cleaned.counts,
+        "file_rows": int(read_info.get("file_rows", cleaned.counts["rows_read"])),
+        "read": {k: read_info[k] for k in ("encoding", "separator", "sheet") if k in read_info},
+        "text_truncated": int(read_info.get("text_truncated", 0)),
+        "max_text_chars": MAX_TEXT_CHARS,
+        "linking": linking,
         "quarantine_reasons": cleaned.quarantine["reason"].value_counts().to_dict(),
         "requesters": links.to_dict(orient="records"),
         "scrubbed": scrubbed,

@@ -10,6 +10,63 @@ from selfreliance.errors import SelfRelianceError
 
 _TZ = pd.DatetimeTZDtype(tz="Europe/Brussels")
 
+_DATES = ("opened_at", "first_response_at", "resolved_at", "closed_at")
+_CANONICAL_STRINGS = (
+    "ticket_id", "requester_email", "requester_name", "requester_login", "channel", "category",
+    "subcategory", "ticket_type", "title", "description", "priority", "impact", "urgency",
+    "operator_group", "status", "_read_problem",
+)  # fmt: skip
+
+#: The canonical ticket table right after an adapter: types only. Row-level problems (no id,
+#: bad dates, negative durations) are not schema errors: they go to the quarantine.
+CanonicalTickets = pa.DataFrameSchema(
+    {
+        **{name: pa.Column("string", nullable=True) for name in _CANONICAL_STRINGS},
+        **{name: pa.Column(_TZ, nullable=True) for name in _DATES},
+        **{
+            name: pa.Column(float, nullable=True)
+            for name in ("time_spent_minutes", "reopen_count", "on_hold_minutes", "awaiting_user_minutes")
+        },
+        "line": pa.Column("Float64", nullable=True, checks=pa.Check.isin([1, 2])),
+        "_source_row": pa.Column("int64"),
+        "source_system": pa.Column(str),
+    },
+    strict=False,
+    name="CanonicalTickets",
+)
+
+#: The roster after reading (before pseudonymisation).
+Roster = pa.DataFrameSchema(
+    {
+        "person_id": pa.Column("string", nullable=False, unique=True),
+        "team": pa.Column("string", nullable=False),
+        "hire_date": pa.Column("datetime64[ns]", nullable=False),
+        "exit_date": pa.Column("datetime64[ns]", nullable=True),
+        "fte": pa.Column(float, checks=pa.Check.in_range(0, 1.5)),
+        "function_level": pa.Column("string", nullable=True, checks=pa.Check.isin(list("ABCDE"))),
+    },
+    strict=False,
+    name="Roster",
+)
+
+#: The quarantine file: where, which ticket, why; nothing else (no personal content).
+Quarantine = pa.DataFrameSchema(
+    {
+        "source_row": pa.Column("int64"),
+        "ticket_id": pa.Column("string", nullable=True),
+        "reason": pa.Column(
+            "string",
+            checks=pa.Check.isin(
+                ["malformed_line", "missing_id", "bad_opened_at", "bad_date", "resolved_before_opened",
+                 "future_date", "negative_duration", "conflicting_duplicate"]
+            ),
+        ),
+        "detail": pa.Column("string", nullable=True),
+    },
+    strict=True,
+    name="Quarantine",
+)
+
 CleanTickets = pa.DataFrameSchema(
     {
         "ticket_id": pa.Column("string", unique=True, nullable=False),
