@@ -103,3 +103,54 @@ def irr_forest(results: pd.DataFrame, *, lang: str = "nl"):
         FuncFormatter(lambda v, _p: fmt_number(v, 2 if v < 1 else 1, lang).rstrip("0").rstrip(",."))
     )
     return fig
+
+
+def kpi_trend_figure(trend: pd.DataFrame, status: pd.DataFrame, *, lang: str = "nl"):
+    """Small multiples: each monitored KPI per quarter with its baseline and target."""
+    set_style()
+    metrics = [m for m in status["metric"] if m in trend.columns]
+    cols = 3
+    rows = int(np.ceil(len(metrics) / cols)) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.6 * rows), squeeze=False)
+    for ax, metric in zip(axes.ravel(), metrics, strict=False):
+        row = status.set_index("metric").loc[metric]
+        ax.plot(trend["quarter"], trend[metric], marker="o", color="#0072B2")
+        ax.axhline(row["baseline"], color="#999999", ls="--", lw=1)
+        ax.axhline(row["target"], color="#009E73", ls=":", lw=1.5)
+        ax.set_title(label(metric, lang), fontsize=8, loc="left")
+        ax.tick_params(axis="x", labelrotation=60, labelsize=7)
+        ax.set_ylim(bottom=0)
+        decimal_comma_axis(ax, "y", lang)
+    for ax in axes.ravel()[len(metrics):]:
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def evaluation_panels(details: dict, summary: pd.DataFrame, *, lang: str = "nl"):
+    """One interrupted-time-series panel per evaluated intervention (or ``None`` if none)."""
+    if summary is None or summary.empty or not details:
+        return None
+    ids = [i for i in summary["intervention_id"].astype(str) if i in details]
+    if not ids:
+        return None
+    names = summary.set_index(summary["intervention_id"].astype(str))["name"]
+    set_style()
+    fig, axes = plt.subplots(len(ids), 1, figsize=(8, 3.2 * len(ids)), squeeze=False)
+    for ax, key in zip(axes.ravel(), ids, strict=True):
+        its = details[key]["its"]
+        weekly, start = its.weekly, its.start
+        ax.plot(weekly["week"], weekly["observed"], color="#999999", lw=1,
+                label="waargenomen" if lang == "nl" else "observed")  # fmt: skip
+        ax.plot(weekly["week"], weekly["fitted"], color="#0072B2", lw=2, label="model")
+        after = weekly["week"] >= start
+        ax.plot(weekly.loc[after, "week"], weekly.loc[after, "counterfactual"], color="#D55E00", lw=2,
+                ls="--", label="verwacht zonder de actie" if lang == "nl" else "expected without the action")  # fmt: skip
+        ax.axvline(start, color="#000000", lw=1, ls=":")
+        ax.set_title(str(names[key]), loc="left", fontsize=10)
+        ax.set_ylabel("Tickets per week")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", frameon=False, ncols=3, fontsize=8)
+        decimal_comma_axis(ax, "y", lang)
+    fig.tight_layout()
+    return fig

@@ -268,3 +268,466 @@ def interventions_table(interventions: pd.DataFrame | None, *, lang: str = "nl")
         else ["Action", "Direction", "Start", "End", "Teams", "Cost (EUR)"]
     )
     return table(shown, lang=lang, eur=("cost_eur",)).relabel_index(names, axis="columns")
+
+
+# --------------------------------------------------------------------------------------
+# Intervene report: advice, ROI, KPI monitoring, evaluation
+# --------------------------------------------------------------------------------------
+
+
+def _interval(low: float, high: float, decimals: int = 0, lang: str = "nl", eur: bool = False) -> str:
+    fmt = (lambda v: fmt_eur(v, lang)) if eur else (lambda v: fmt_number(v, decimals, lang))
+    word = "tot" if lang == "nl" else "to"
+    return f"{fmt(low)} {word} {fmt(high)}"
+
+
+def _months(value: float, lang: str = "nl") -> str:
+    if pd.isna(value) or value == float("inf"):
+        return "niet binnen de looptijd" if lang == "nl" else "not within the horizon"
+    return fmt_number(value, 0, lang)
+
+
+def advice_summary(ranked: pd.DataFrame, *, has_analysis: bool, lang: str = "nl") -> str:
+    """Summary of the ranked advice (Markdown): what to start, what to pilot, what not now."""
+    names = {t: ranked.loc[ranked["tier"] == t, "name"].tolist() for t in ("recommended", "pilot", "not_now")}
+    if lang == "nl":
+        lines = [
+            f"- **Aanbevolen**: {', '.join(names['recommended']) or 'geen'}."
+            " De volgorde volgt de verwachte netto opbrengst over de looptijd.",
+            f"- **Enkel als proef met meting** (de oorzaak is in onze data niet aangetoond): {', '.join(names['pilot']) or 'geen'}.",
+            f"- **Nu niet**: {', '.join(names['not_now']) or 'geen'}.",
+            "- Acties op dezelfde vraagtypes tellen niet zomaar op: wie zijn wachtwoord zelf terugzet, heeft geen artikel meer nodig.",
+        ]
+        if not has_analysis:
+            lines.append(
+                "- **Let op**: de resultaten van de analyse (stap 2) zijn er nog niet; het advies steunt "
+                "alleen op het ticketvolume. Voer eerst het analyserapport uit."
+            )
+    else:
+        lines = [
+            f"- **Recommended**: {', '.join(names['recommended']) or 'none'}.",
+            f"- **Only as a measured pilot** (cause not shown in our data): {', '.join(names['pilot']) or 'none'}.",
+            f"- **Not now**: {', '.join(names['not_now']) or 'none'}.",
+            "- Actions on the same question types do not simply add up.",
+        ]
+        if not has_analysis:
+            lines.append("- **Note**: the analyse step has not run yet; the advice rests on volume only.")
+    return "\n".join(lines)
+
+
+def advice_table(ranked: pd.DataFrame, *, lang: str = "nl"):
+    """The ranked actions with their evidence class, tickets avoided, net value and payback."""
+    shown = pd.DataFrame(
+        {
+            "rank": ranked["rank"],
+            "action": ranked["name"],
+            "direction_nl": ranked["direction_nl"],
+            "evidence": ranked["evidence"].map(lambda e: label(e, lang)),
+            "tier": ranked["tier"].map(lambda t: label(t, lang)),
+            "avoided_range": [
+                f"{fmt_number(m, 0, lang)} ({_interval(lo, hi, 0, lang)})"
+                for m, lo, hi in zip(ranked["avoided_tickets"], ranked["avoided_low"], ranked["avoided_high"], strict=True)
+            ],
+            "net_value_range": [
+                f"{fmt_eur(m, lang)} ({_interval(lo, hi, lang=lang, eur=True)})"
+                for m, lo, hi in zip(ranked["net_value_eur"], ranked["net_value_low"], ranked["net_value_high"], strict=True)
+            ],
+            "payback_range": [
+                f"{_months(m, lang)} ({_months(lo, lang)} {'tot' if lang == 'nl' else 'to'} {_months(hi, lang)})"
+                for m, lo, hi in zip(ranked["payback_months"], ranked["payback_low"], ranked["payback_high"], strict=True)
+            ],
+        }
+    )
+    return table(shown, lang=lang)
+
+
+def advice_evidence(ranked: pd.DataFrame, catalogue: dict, *, lang: str = "nl") -> str:
+    """Per action: what it is, its COM-B functions and every line of evidence (Markdown)."""
+    actions = {a["id"]: a for a in catalogue["actions"]}
+    blocks = []
+    for row in ranked.itertuples():
+        action = actions[row.action_id]
+        what = " ".join(str(action.get("what_nl", "")).split())
+        head = f"**{row.rank}. {row.name}** ({row.direction_nl}; {label(row.tier, lang)})"
+        functions = ", ".join(f.replace("_", " ") for f in action["com_b"].get("functions", []))
+        blocks.append(
+            f"{head}  \n{what}  \nCOM-B: {functions}.\n\n{row.evidence_nl}"
+        )
+    return "\n\n".join(blocks)
+
+
+def roi_table(ranked: pd.DataFrame, *, horizon_years: float, lang: str = "nl"):
+    """ROI per action: yearly net benefit, one-off cost, ROI over the horizon, payback."""
+    pct = lambda v: fmt_pct(v, 0, lang) if v not in (float("inf"), float("-inf")) else "\u2013"  # noqa: E731
+    shown = pd.DataFrame(
+        {
+            "action": ranked["name"],
+            "one_off_eur": ranked["one_off_eur"],
+            "net_benefit": [
+                f"{fmt_eur(m, lang)} ({_interval(lo, hi, lang=lang, eur=True)})"
+                for m, lo, hi in zip(ranked["net_benefit_eur"], ranked["net_low"], ranked["net_high"], strict=True)
+            ],
+            "roi_range": [
+                f"{pct(m)} ({pct(lo)} {'tot' if lang == 'nl' else 'to'} {pct(hi)})"
+                for m, lo, hi in zip(ranked["roi"], ranked["roi_low"], ranked["roi_high"], strict=True)
+            ],
+            "p_payback": ranked["p_payback"],
+        }
+    )
+    names = (
+        ["Actie", "Eenmalige kost incl. uren", "Netto opbrengst per jaar (90%-interval)",
+         f"Rendement over {fmt_number(horizon_years, 0)} jaar (90%-interval)",
+         "Kans dat de actie zich terugverdient binnen de looptijd"]
+        if lang == "nl"
+        else ["Action", "One-off cost incl. hours", "Net benefit per year (90% interval)",
+              f"ROI over {horizon_years:g} years (90% interval)", "Chance of payback within the horizon"]
+    )  # fmt: skip
+    return table(shown, lang=lang, eur=("one_off_eur",), pct=("p_payback",)).relabel_index(names, axis="columns")
+
+
+def kpi_summary(status: pd.DataFrame, quarter: str, *, lang: str = "nl") -> str:
+    """One sentence per KPI: value, baseline, target and status (Markdown)."""
+    q = quarter_label(quarter, lang)
+    lines = []
+    for row in status.itertuples():
+        decimals = 0 if row.unit == "tickets" else 2
+        value = fmt_pct(row.value, 0, lang) if row.unit == "share" else fmt_number(row.value, decimals, lang)
+        base = fmt_pct(row.baseline, 0, lang) if row.unit == "share" else fmt_number(row.baseline, decimals, lang)
+        target = fmt_pct(row.target, 0, lang) if row.unit == "share" else fmt_number(row.target, decimals, lang)
+        if lang == "nl":
+            lines.append(
+                f"- {label(row.metric, lang)}: **{value}** in het {q} (basislijn {base}, doel {target}): "
+                f"**{label(row.status, lang)}**."
+            )
+        else:
+            lines.append(
+                f"- {row.metric.replace('_', ' ')}: **{value}** in {q} (baseline {base}, target {target}): **{row.status.replace('_', ' ')}**."
+            )
+    return "\n".join(lines)
+
+
+def kpi_table(status: pd.DataFrame, *, lang: str = "nl"):
+    """KPI status table with values formatted by unit."""
+
+    def fmt(value: float, unit: str) -> str:
+        if unit == "share":
+            return fmt_pct(value, 1, lang)
+        return fmt_number(value, 0 if unit == "tickets" else 2, lang)
+
+    shown = pd.DataFrame(
+        {
+            "metric": status["metric"].map(lambda m: label(m, lang)),
+            "baseline": [fmt(v, u) for v, u in zip(status["baseline"], status["unit"], strict=True)],
+            "target": [fmt(v, u) for v, u in zip(status["target"], status["unit"], strict=True)],
+            "value": [fmt(v, u) for v, u in zip(status["value"], status["unit"], strict=True)],
+            "change": status["change"],
+            "same_quarter_last_year": [
+                fmt(v, u) for v, u in zip(status["same_quarter_last_year"], status["unit"], strict=True)
+            ],
+            "trend_per_quarter": status["trend_per_quarter"],
+            "status": status["status"].map(lambda s: label(s, lang)),
+        }
+    )
+    return table(shown, lang=lang, pct=("change", "trend_per_quarter"))
+
+
+def evaluation_summary(summary: pd.DataFrame, codebook: Codebook, *, lang: str = "nl") -> str:
+    """Plain-language result of every logged intervention (Markdown)."""
+    if summary is None or summary.empty:
+        return (
+            "Er staan nog geen acties in het interventielogboek; er valt nog niets te evalueren."
+            if lang == "nl"
+            else "The intervention log is empty; nothing to evaluate yet."
+        )
+    blocks = []
+    for row in summary.to_dict("records"):
+        types = ", ".join(
+            codebook.label(t.strip(), lang) if t.strip() in codebook.types.index else t.strip()
+            for t in str(row.get("question_types", "")).split(",")
+        )
+        when = row["start"].strftime("%d/%m/%Y")
+        who = "alle teams" if row["teams"] == "alle teams" else f"{len(str(row['teams']).split('|'))} teams"
+        head = f"**{row['name']}** (vanaf {when}, {who}; vraagtypes: {types})"
+        if row.get("status") == "not_evaluable":
+            blocks.append(
+                f"{head}: nog niet te beoordelen: er zijn te weinig weken gegevens voor of na de "
+                "start (minstens 12 weken ervoor en 8 erna), of er ontbreken gegevens."
+            )
+            continue
+        irr, lo, hi = row["irr"], row["ci_low"], row["ci_high"]
+        method = (
+            "vergeleken met de teams die niet deelnamen (verschil-in-verschillen)"
+            if row["design"] == "did"
+            else "vergeleken met de eigen trend en seizoenspatroon vóór de start (onderbroken tijdreeks)"
+        )
+        ci = f"95%-betrouwbaarheidsinterval {fmt_number(lo, 2)} tot {fmt_number(hi, 2)}"
+        if row["status"] == "reduced":
+            text = (
+                f"{head}: het aantal tickets van deze types lag na de start op **{fmt_number(irr, 2)} keer** "
+                f"het verwachte niveau, {method} ({ci}): ongeveer **{fmt_pct(1 - irr)} minder**. "
+                f"Omgerekend: ongeveer **{fmt_number(row['tickets_avoided'], 0)} tickets per jaar** minder "
+                f"({_interval(row['tickets_avoided_low'], row['tickets_avoided_high'])}), "
+                f"**{fmt_number(row['it_hours_freed'], 0)} IT-uren** "
+                f"({_interval(row['it_hours_freed_low'], row['it_hours_freed_high'])}) en "
+                f"**{fmt_number(row['staff_waiting_hours_saved'], 0)} uur wachttijd** voor medewerkers "
+                f"({_interval(row['staff_waiting_hours_saved_low'], row['staff_waiting_hours_saved_high'])}), "
+                f"samen zo'n {fmt_eur(row['eur_saved'])} per jaar."
+            )
+        elif row["status"] == "increased":
+            text = (
+                f"{head}: na de start kwamen er **meer** tickets van deze types: {fmt_number(irr, 2)} keer "
+                f"het verwachte niveau ({ci}). Bekijk wat er veranderde (nieuwe software, een uitrol ...)."
+            )
+        else:
+            text = (
+                f"{head}: **geen duidelijke verandering**: {fmt_number(irr, 2)} keer het verwachte niveau, "
+                f"{method} ({ci}). Het interval bevat 'geen effect'; met deze gegevens is een effect "
+                "niet aangetoond en ook niet uitgesloten."
+            )
+        if not pd.isna(row.get("placebo_irr", float("nan"))):
+            ok = row["placebo_ci_low"] <= 1 <= row["placebo_ci_high"]
+            text += (
+                f" Controle: dezelfde berekening met een nepstartdatum een jaar vroeger geeft "
+                f"{fmt_number(row['placebo_irr'], 2)} ({fmt_number(row['placebo_ci_low'], 2)} tot "
+                f"{fmt_number(row['placebo_ci_high'], 2)})"
+                + (
+                    ": geen effect, zoals het hoort. Dat maakt het resultaat geloofwaardiger."
+                    if ok
+                    else ": ook daar een 'effect', dus het resultaat kan door iets anders komen dan de actie. Voorzichtig lezen."
+                )
+            )
+        else:
+            text += " Een controle met een nepstartdatum een jaar vroeger was niet mogelijk (te weinig gegevens vóór de start)."
+        blocks.append(text)
+    return "\n\n".join(blocks)
+
+
+def evaluation_table(estimates: pd.DataFrame, *, lang: str = "nl"):
+    """Every estimate of every design (technical appendix)."""
+    if estimates is None or estimates.empty:
+        return "Geen schattingen." if lang == "nl" else "No estimates."
+    shown = estimates[
+        ["intervention_id", "design", "estimate", "placebo", "irr", "ci_low", "ci_high", "p_val", "method"]
+    ].copy()
+    yes, no = ("ja", "nee") if lang == "nl" else ("yes", "no")
+    shown["placebo"] = shown["placebo"].map(lambda p: yes if p else no)
+    return table(
+        shown,
+        lang=lang,
+        translate_values=("design", "estimate"),
+        decimals={"irr": 3, "ci_low": 3, "ci_high": 3, "p_val": 3},
+    )
+
+
+def team_load_table(teams: pd.DataFrame, *, lang: str = "nl"):
+    """Self-solvable load per team; teams of fewer than five people show no figures."""
+    shown = teams[["team", "n_people", "self_tickets", "rate", "ratio_to_org", "avoidable_expected", "suppressed"]].copy()
+    shown["suppressed"] = shown["suppressed"].map(lambda s: label(s, lang) if s else "")
+    return table(
+        shown,
+        lang=lang,
+        decimals={"n_people": 0, "self_tickets": 0, "rate": 2, "ratio_to_org": 2, "avoidable_expected": 0},
+    )
+
+
+def catalogue_assumptions(catalogue: dict, costs: dict, *, lang: str = "nl") -> str:
+    """The assumptions behind advice and ROI, as a Markdown list."""
+    assumed = [a["name_nl"] for a in catalogue["actions"] if a.get("assumption")]
+    horizon = costs.get("horizon_years", 3)
+    level = costs.get("monte_carlo", {}).get("interval", 0.9)
+    return "\n".join(
+        [
+            f"- De looptijd van de berekening is **{fmt_number(horizon, 0)} jaar**; een actie levert pas op na haar aanlooptijd.",
+            f"- Intervallen zijn **{fmt_pct(level)}-intervallen** uit 4.000 trekkingen (Monte Carlo) over alle onzekere invoer: effect, kosten, uren, uurtarieven, behandeltijd en wachttijd.",
+            "- Het effect van een actie is de daling van de tickets van haar vraagtypes zodra ze loopt. "
+            f"Voor {len(assumed)} van de {len(catalogue['actions'])} acties is dat effect een **aanname** "
+            "(geen gepubliceerde effectgrootte): meet het effect zelf met een proef en de evaluatie hieronder.",
+            "- Uren van IT, P&O, leidinggevenden en medewerkers (opleiding) tellen mee als kost aan het uurtarief uit het kostenmodel.",
+            "- Bespaarde wachttijd telt mee voor het aandeel dat verloren werktijd is; de rest is wel winst in werkcomfort, maar niet in euro.",
+            "- Kosten en effecten staan in `costs.yml` en `interventions.yml` en zijn per organisatie aan te passen.",
+        ]
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Analyse step (hypotheses): tables and sentences for the report
+# --------------------------------------------------------------------------------------
+
+_VERDICT_NL = {
+    "supported": "ondersteund",
+    "not_supported": "niet ondersteund",
+    "inconclusive": "onbeslist",
+    "contrary": "tegengesteld",
+    "not_testable": "niet toetsbaar",
+}
+
+
+def analyse_overview(results: pd.DataFrame, missing: tuple[str, ...] = (), *, lang: str = "nl") -> str:
+    """Summary of the hypothesis table with the verdict counts, including 'inconclusive'."""
+    counts = results["verdict"].value_counts()
+    ids = {v: results.loc[results["verdict"] == v, "hypothesis_id"].tolist() for v in _VERDICT_NL}
+    tested = len(results) - counts.get("not_testable", 0)
+    if lang != "nl":
+        lines = [
+            f"- Tested: **{tested}** of {len(results)} hypotheses; supported: "
+            f"{', '.join(ids['supported']) or 'none'}.",
+            f"- Inconclusive (an effect of practical size is not ruled out): "
+            f"{', '.join(ids['inconclusive']) or 'none'}; not supported (a relevant effect is "
+            f"ruled out): {', '.join(ids['not_supported']) or 'none'}.",
+            f"- Not testable with the data at hand: {', '.join(ids['not_testable']) or 'none'}.",
+            "- False discoveries are controlled within each family of hypotheses (Benjamini-Hochberg, q < 0.05).",
+        ]
+        return "\n".join(lines)
+    lines = [
+        f"- Getoetst: **{tested}** van de {len(results)} hypothesen; **{counts.get('supported', 0)}** "
+        f"worden ondersteund door de data ({', '.join(ids['supported']) or 'geen'}).",
+        f"- **Onbeslist** ({', '.join(ids['inconclusive']) or 'geen'}): geen duidelijk verschil, maar "
+        "een effect van praktisch belang is ook niet uitgesloten; het kleinste aantoonbare effect staat erbij.",
+        f"- **Niet ondersteund** ({', '.join(ids['not_supported']) or 'geen'}): de data sluiten een "
+        "effect van praktisch belang uit.",
+    ]
+    if ids["contrary"]:
+        lines.append(f"- Tegengesteld aan de verwachting: {', '.join(ids['contrary'])}.")
+    lines.append(
+        f"- Niet toetsbaar met de beschikbare data: {', '.join(ids['not_testable'])} (zie tabel 1)."
+        if ids["not_testable"]
+        else "- Alle hypothesen konden met de beschikbare data getoetst worden."
+    )
+    if "survey" in missing:
+        lines.append(
+            "- Er is geen bevraging aangeleverd: de hypothesen over kunnen, willen, "
+            "psychologische veiligheid en de leidinggevende als rolmodel (bevraging) blijven open."
+        )
+    lines.append(
+        "- Vals-positieven zijn beperkt per familie van hypothesen (Benjamini-Hochberg, q < 0,05). "
+        "Geen enkel resultaat is een bewijs; het zijn aanwijzingen met hun onzekerheid."
+    )
+    return "\n".join(lines)
+
+
+def hypotheses_table(results: pd.DataFrame, *, lang: str = "nl"):
+    """The full result table: estimate, 95% CI, p, q, MDE, GEE check and the verdict."""
+    shown = pd.DataFrame(
+        {
+            "hypothesis_id": results["hypothesis_id"],
+            "family": results["family"],
+            "verdict_code": results["verdict"].map(lambda v: _VERDICT_NL.get(v, v) if lang == "nl" else v),
+            "irr": results["irr"],
+            "ci_low": results["ci_low"],
+            "ci_high": results["ci_high"],
+            "p_val": results["p_val"],
+            "q_val": results["q_val"],
+            "mde_irr": results["mde_irr"],
+            "gee_irr": results["gee_irr"],
+            "n_people": results["n_people"].astype("int64"),
+            "n_teams": results["n_teams"].astype("int64"),
+        }
+    )
+    names = (
+        ["Hypothese", "Familie", "Besluit", "Schatting", "95%-BI laag", "95%-BI hoog", "p", "q",
+         "Kleinste aantoonbare effect", "GEE-controle", "Personen", "Teams"]
+        if lang == "nl"
+        else ["Hypothesis", "Family", "Verdict", "Estimate", "95% CI low", "95% CI high", "p", "q",
+              "Minimum detectable effect", "GEE check", "People", "Teams"]
+    )  # fmt: skip
+    return table(
+        shown,
+        lang=lang,
+        decimals={"irr": 2, "ci_low": 2, "ci_high": 2, "p_val": 3, "q_val": 3, "mde_irr": 2,
+                  "gee_irr": 2},
+    ).relabel_index(names, axis="columns")  # fmt: skip
+
+
+def verdicts_markdown(results: pd.DataFrame) -> str:
+    """Each hypothesis with its statement and its plain Dutch verdict, as a Markdown list."""
+    return "\n".join(
+        f"- **{r.hypothesis_id}** {r.statement_nl}  \n  {r.verdict_nl}"
+        for r in results.itertuples()
+    )
+
+
+def availability_matrix_table(availability: pd.DataFrame, *, lang: str = "nl"):
+    """Per hypothesis: which data it needs, whether present, and what to collect."""
+    shown = availability[["hypothesis_id", "needs_nl", "available", "missing_nl", "collect_nl"]].copy()
+    shown["missing_nl"] = shown["missing_nl"].replace("", "\u2013")
+    shown["collect_nl"] = shown["collect_nl"].replace("", "\u2013")
+    names = (
+        ["Hypothese", "Nodige gegevens", "Aanwezig", "Ontbreekt", "Te verzamelen"]
+        if lang == "nl"
+        else ["Hypothesis", "Data needed", "Present", "Missing", "To collect"]
+    )
+    return table(shown, lang=lang).relabel_index(names, axis="columns")
+
+
+def agreement_note(agreement: pd.DataFrame | None, *, lang: str = "nl") -> str:
+    """Whether team-level survey scales may be aggregated to team means, in one line each."""
+    if agreement is None or agreement.empty:
+        return (
+            "Geen bevraging met teamschalen: er zijn geen teamgemiddelden berekend."
+            if lang == "nl"
+            else "No survey with team scales: no team means were computed."
+        )
+    lines = []
+    for row in agreement.itertuples():
+        name = label(row.scale, lang)
+        if lang == "nl":
+            lines.append(f"- **{name}**: {row.verdict_nl}.")
+        else:
+            lines.append(f"- **{name}**: {row.verdict}.")
+    return "\n".join(lines)
+
+
+def agreement_table(agreement: pd.DataFrame, *, lang: str = "nl"):
+    """ICC(1), ICC(2) and mean r_wg per team-level survey scale."""
+    shown = agreement[["scale", "n", "n_teams", "icc1", "icc2", "rwg_mean", "aggregate"]].copy()
+    shown["scale"] = shown["scale"].map(lambda s: label(s, lang))
+    shown["aggregate"] = shown["aggregate"].map(
+        lambda a: ("ja" if a else "nee") if lang == "nl" else ("yes" if a else "no")
+    )
+    names = (
+        ["Schaal", "Respondenten", "Teams", "ICC(1)", "ICC(2)", "Gemiddelde r_wg", "Samenvoegen?"]
+        if lang == "nl"
+        else ["Scale", "Respondents", "Teams", "ICC(1)", "ICC(2)", "Mean r_wg", "Aggregate?"]
+    )
+    return table(shown, lang=lang, decimals={"icc1": 2, "icc2": 2, "rwg_mean": 2}).relabel_index(
+        names, axis="columns"
+    )
+
+
+def quadrant_table(quadrants: pd.DataFrame | None, *, lang: str = "nl"):
+    """Teams on can (capability) x will (motivation); groups under 5 people are pooled."""
+    if quadrants is None or quadrants.empty:
+        return (
+            "Geen bevraging: het teamoverzicht van kunnen en willen is niet beschikbaar."
+            if lang == "nl"
+            else "No survey: the team view of can and will is not available."
+        )
+    shown = quadrants[["group", "n_respondents", "capability", "motivation", "quadrant", "self_rate"]].copy()
+    shown["quadrant"] = shown["quadrant"].map(lambda q: label(q, lang))
+    names = (
+        ["Team", "Respondenten", "Kunnen (z)", "Willen (z)", "Kwadrant",
+         "Zelf oplosbare tickets per VTE-maand"]
+        if lang == "nl"
+        else ["Team", "Respondents", "Can (z)", "Will (z)", "Quadrant",
+              "Self-solvable tickets per FTE-month"]
+    )  # fmt: skip
+    return table(
+        shown, lang=lang, decimals={"capability": 2, "motivation": 2, "self_rate": 2}
+    ).relabel_index(names, axis="columns")
+
+
+def onboarding_table(curve: pd.DataFrame | None, *, lang: str = "nl"):
+    """Self-solvable tickets per FTE-month by months since hire."""
+    if curve is None:
+        return "Geen personeelslijst." if lang == "nl" else "No roster."
+    shown = curve[["months_since_hire", "n_people", "exposure", "rate", "rate_ratio"]]
+    names = (
+        ["Maanden in dienst", "Personen", "VTE-maanden", "Zelf oplosbare tickets per VTE-maand",
+         "Verhouding t.o.v. 24+ maanden"]
+        if lang == "nl"
+        else ["Months since hire", "People", "FTE-months", "Self-solvable tickets per FTE-month",
+              "Ratio to 24+ months"]
+    )  # fmt: skip
+    return table(shown, lang=lang, decimals={"exposure": 0, "rate": 2, "rate_ratio": 2}).relabel_index(
+        names, axis="columns"
+    )

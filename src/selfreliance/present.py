@@ -7,12 +7,15 @@ Dutch, a colour-blind-safe palette, and tables with translated headers.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from functools import partial
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+
+_TABLE_IDS = itertools.count(1)
 
 # Okabe & Ito (2008) palette: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -92,6 +95,8 @@ LABELS = {
         "motivation": "Motivatie (willen)",
         "psych_safety": "Psychologische veiligheid",
         "manager_role_model": "Leidinggevende als rolmodel",
+        "procedure_clarity": "Duidelijkheid IT-procedures en zelfhulp",
+        "onboarding": "Onboarding-ervaring",
         "reason": "Reden",
         "missing_id": "geen ticketnummer",
         "bad_opened_at": "aanmelddatum ontbreekt of onleesbaar",
@@ -198,7 +203,8 @@ def table(
             formatters[column] = lambda v: fmt_date(v, lang)
         else:
             formatters[column] = lambda v: html.escape(str(v)) if not pd.isna(v) else "\u2013"
-    styler = shown.style.format(formatters).hide(axis="index")
+    # A stable id per table (in order of creation) keeps reruns byte-comparable.
+    styler = shown.style.format(formatters).hide(axis="index").set_uuid(f"t{next(_TABLE_IDS)}")
     styler = styler.relabel_index([label(c, lang) for c in shown.columns], axis="columns")
     if caption:
         styler = styler.set_caption(html.escape(caption))
@@ -240,3 +246,98 @@ def decimal_comma_axis(ax, axis: str = "y", lang: str = "nl") -> None:
         lambda v, _pos: fmt_number(v, 0 if float(v).is_integer() else 1, lang)
     )
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+# Labels of the intervene report (evaluation, advice, ROI, KPI monitoring).
+LABELS["nl"].update(
+    {
+        "rank": "Rang",
+        "action": "Actie",
+        "direction_nl": "Richting",
+        "com_b": "COM-B-functies",
+        "evidence": "Onderbouwing",
+        "tier": "Advies",
+        "recommended": "aanbevolen",
+        "pilot": "als proef met meting",
+        "not_now": "nu niet",
+        "measured": "eigen meting toont minder tickets",
+        "supported": "oorzaak aangetoond in onze data",
+        "volume": "werkt rechtstreeks op het volume",
+        "inconclusive": "oorzaak niet aangetoond (geen besluit)",
+        "not_tested": "nog niet getoetst",
+        "contrary": "data wijzen de andere kant op",
+        "avoided_tickets": "Vermijdbare tickets per jaar",
+        "avoided_range": "Vermijdbare tickets per jaar (90%-interval)",
+        "net_value_range": "Netto opbrengst over de looptijd (90%-interval)",
+        "roi_range": "Rendement (ROI, 90%-interval)",
+        "payback_range": "Terugverdientijd in maanden (90%-interval)",
+        "one_off_eur": "Eenmalige kost incl. uren (EUR)",
+        "target_met": "doel bereikt",
+        "improving": "verbetert",
+        "stable": "stabiel",
+        "worse": "verslechtert",
+        "no_data": "geen gegevens",
+        "baseline": "Basislijn",
+        "change": "Verandering t.o.v. basislijn",
+        "same_quarter_last_year": "Zelfde kwartaal vorig jaar",
+        "trend_per_quarter": "Trend per kwartaal",
+        "status": "Status",
+        "team": "Team",
+        "n_people": "Medewerkers",
+        "fte_months": "VTE-maanden",
+        "self_tickets": "Zelf oplosbare tickets",
+        "rate": "Per VTE-maand",
+        "ratio_to_org": "T.o.v. organisatie",
+        "suppressed": "Verborgen (< 5 personen)",
+        "primary": "te kleine groep",
+        "complementary": "verborgen om terugrekenen te vermijden",
+        "design": "Methode",
+        "single": "tijdreeks",
+        "comparative": "tijdreeks met controlereeks",
+        "did": "verschil-in-verschillen",
+        "level_change": "sprong bij de start",
+        "slope_change": "verandering van de trend per week",
+        "average_effect": "gemiddeld effect na de start",
+        "treated_after": "effect in de deelnemende teams",
+        "irr": "Verhouding (IRR)",
+        "ci_low": "95%-BI laag",
+        "ci_high": "95%-BI hoog",
+        "p_val": "p",
+        "placebo": "Placebo (een jaar vroeger)",
+        "tickets_avoided": "Vermeden tickets",
+        "staff_waiting_hours_saved": "Bespaarde wachturen medewerkers",
+        "eur_saved": "Besparing (EUR)",
+        "reduced": "minder tickets",
+        "no_clear_change": "geen duidelijke verandering",
+        "increased": "meer tickets",
+        "not_evaluable": "niet te beoordelen",
+    }
+)
+
+
+# Labels of the analyse step (hypotheses), appended.
+LABELS["nl"].update(
+    {
+        "can_will": "kan en wil",
+        "can_wont": "kan, maar wil minder",
+        "cant_will": "wil, maar kan minder",
+        "cant_wont": "kan en wil minder",
+        "supported": "ondersteund",
+        "not_supported": "niet ondersteund",
+        "inconclusive": "onbeslist",
+        "contrary": "tegengesteld",
+        "not_testable": "niet toetsbaar",
+        "herhaling": "herhaalgedrag",
+        "groepen": "groepsverschillen",
+        "context": "context (onboarding, leidinggevende)",
+        "individu": "kunnen en willen",
+    }
+)
+LABELS["en"].update(
+    {
+        "can_will": "can and will",
+        "can_wont": "can, will less",
+        "cant_will": "will, can less",
+        "cant_wont": "can and will less",
+    }
+)
