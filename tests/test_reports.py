@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from selfreliance.config import NOTEBOOKS_DIR
@@ -87,3 +88,25 @@ def test_failing_notebook_keeps_previous_reports(tmp_path, published):
         )
     assert (reports / "2026Q3" / "index.html").read_text(encoding="utf-8") == "previous"
     assert (reports / ".staging-2026Q3" / "2-analyse.ipynb").exists()
+
+
+def test_rerunning_a_quarter_gives_the_same_numbers(published, tmp_path):
+    index, processed = published
+    quarter_dir = processed / "2026Q3"
+    before = {p.name: pd.read_parquet(p) for p in sorted(quarter_dir.glob("*.parquet"))}
+    assert before
+    run_reports(
+        "2026Q3",
+        processed_dir=processed,
+        reports_dir=tmp_path,
+        notebooks_dir=NOTEBOOKS_DIR,
+        log=lambda _m: None,
+    )
+    after = {p.name: pd.read_parquet(p) for p in sorted(quarter_dir.glob("*.parquet"))}
+    assert after.keys() == before.keys()
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(frame, after[name], obj=name)
+    history = pd.read_parquet(processed / "history.parquet")
+    assert (history["quarter"] == "2026Q3").sum() == history[
+        "metric"
+    ].nunique()  # replaced, not appended

@@ -723,6 +723,43 @@ def dpo_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
     return "dpo.html", "".join(body)
 
 
+def trend_section(processed_dir: Path, quarter: str, *, lang: str = "nl") -> str:
+    """The organisation's headline metrics over the quarters reported so far, against the
+    baseline (the first quarter reported)."""
+    path = processed_dir / metrics.HISTORY_FILE
+    head = (
+        "Verloop over de gerapporteerde kwartalen"
+        if lang == "nl"
+        else "Trend over the quarters reported"
+    )
+    if not path.exists():
+        return section(
+            head,
+            paragraph(
+                "Nog geen eerdere kwartalen gerapporteerd."
+                if lang == "nl"
+                else "No earlier quarters reported yet."
+            ),
+        )
+    history = pd.read_parquet(path)
+    history = history.loc[history["quarter"] <= quarter]
+    trend = metrics.trend_table(history)
+    if trend.empty:
+        return ""
+    note = (
+        f"Basislijn: {trend['quarter'].iloc[0]} (het eerste gerapporteerde kwartaal)."
+        if lang == "nl"
+        else f"Baseline: {trend['quarter'].iloc[0]} (the first quarter reported)."
+    )
+    shown = table(
+        trend,
+        lang=lang,
+        pct=("self_solvable_share",),
+        decimals={"self_solvable_per_fte_month": 2, "tickets": 0},
+    )
+    return section(head, paragraph(note), shown.to_html())
+
+
 # --------------------------------------------------------------------------------------
 # Rendering all pages of a quarter
 # --------------------------------------------------------------------------------------
@@ -794,7 +831,9 @@ def render_audiences(
             bodies.append((name, ("Team " if lang == "nl" else "Team ") + team, body))
     name, body = dpo_page(ctx, suppressions)
     bodies.append((name, TITLES[name][0 if lang == "nl" else 1], body))
-    block = lineage_block(lineage(ctx), lang)
+    block = trend_section(Path(processed_dir), quarter, lang=lang) + lineage_block(
+        lineage(ctx), lang
+    )
     written = []
     for name, title, body in bodies:
         heading = f'<h1>{html.escape(title)}</h1><p class="muted">{html.escape(quarter_label(quarter, lang))}</p>'

@@ -264,3 +264,43 @@ def quarter_trend(tickets: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
+
+
+HISTORY_FILE = "history.parquet"
+TREND_METRICS = (
+    "tickets",
+    "self_solvable_share",
+    "self_solvable_per_fte_month",
+    "median_resolution_business_hours",
+)
+
+
+def update_history(processed_dir: Path, quarter: str, summary: pd.DataFrame) -> pd.DataFrame:
+    """Record a quarter's headline metrics in ``history.parquet`` (one row per quarter and metric).
+
+    Rerunning a quarter replaces its rows, so the history holds the latest run of every quarter
+    reported so far. Returns the whole history, sorted by quarter.
+    """
+    path = Path(processed_dir) / HISTORY_FILE
+    rows = summary.loc[:, ["metric", "value"]].assign(quarter=str(quarter))[
+        ["quarter", "metric", "value"]
+    ]
+    if path.exists():
+        previous = pd.read_parquet(path)
+        rows = pd.concat(
+            [previous.loc[previous["quarter"] != str(quarter)], rows], ignore_index=True
+        )
+    rows = rows.sort_values(["quarter", "metric"], kind="stable").reset_index(drop=True)
+    rows.to_parquet(path, index=False)
+    return rows
+
+
+def trend_table(
+    history: pd.DataFrame, *, metrics_: tuple[str, ...] = TREND_METRICS
+) -> pd.DataFrame:
+    """Quarters run so far as rows, the headline metrics as columns, plus the change against
+    the baseline (the first quarter in the history) for the latest quarter."""
+    wide = history.loc[history["metric"].isin(metrics_)].pivot(
+        index="quarter", columns="metric", values="value"
+    )
+    return wide.reindex(columns=[m for m in metrics_ if m in wide.columns]).reset_index()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
@@ -27,6 +28,7 @@ from selfreliance import __version__
 from selfreliance.audiences import render_audiences
 from selfreliance.config import resource_path
 from selfreliance.errors import SelfRelianceError
+from selfreliance.metrics import update_history
 from selfreliance.quarters import quarter_label
 from selfreliance.workshop import write_workshops
 
@@ -277,6 +279,9 @@ def run_reports(
             with ThreadPoolExecutor(max_workers=len(wave)) as pool:
                 for future in [pool.submit(execute, step) for step in wave]:
                     future.result()
+    summary_table = processed_dir / quarter / "diagnose_summary.parquet"
+    if summary_table.exists():
+        update_history(processed_dir, quarter, pd.read_parquet(summary_table))
     log("Writing the stakeholder reports ...")
     audiences = render_audiences(quarter, processed_dir, staging, lang=lang)
     audiences += write_workshops(quarter, processed_dir, staging, lang=lang)
