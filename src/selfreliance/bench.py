@@ -86,16 +86,18 @@ def bench_one(n_tickets: int, workdir: Path) -> list[dict]:
     rows: list[dict] = []
     folder = workdir / f"n{n_tickets}"
     folder.mkdir(parents=True, exist_ok=True)
-    # Two years of history; headcount scaled so that tickets per person stay realistic.
-    n_staff = max(200, round(n_tickets / 25))
+    # Two years of history; headcount scaled so that tickets per person stay realistic
+    # (1,000,000 tickets: a 20,000-person roster, the size named in the ingest target).
+    n_staff = max(200, round(n_tickets / 50))
     config = DemoConfig(seed=1, n_staff=n_staff, tickets_per_year=n_tickets // 2)
     print(f"{n_tickets:,} tickets, about {n_staff:,} staff", flush=True)
     with _stage("generate synthetic export", rows, n_tickets):
         if not (folder / "tickets.csv").exists():
             write_demo(folder, config, fmt="topdesk")
     key = b"0" * 32
-    with _stage("read + adapt (topdesk)", rows, n_tickets):
+    with _stage("read + adapt tickets (topdesk)", rows, n_tickets):
         canonical = read_tickets(folder / "tickets.csv", "topdesk")
+    with _stage("read roster", rows, n_tickets):
         roster = read_roster(folder / "roster.csv")
     with _stage("quarantine + de-duplicate", rows, n_tickets):
         cleaned = quarantine_tickets(
@@ -111,10 +113,30 @@ def bench_one(n_tickets: int, workdir: Path) -> list[dict]:
         classified = classify_rules(protected, load_codebook())
     with _stage("write parquet", rows, n_tickets):
         classified.drop(columns=["_source_row"]).to_parquet(folder / "tickets.parquet", index=False)
+    _bench_model(classified, folder, rows, n_tickets)
     actual = len(canonical)
     for row in rows:
         row["tickets"] = actual
     return rows
+
+
+def _bench_model(tickets, folder: Path, rows: list[dict], n_tickets: int, max_train: int = 50_000) -> None:
+    """Train the learned classifier on up to ``max_train`` labelled tickets (no cross-validation,
+    as ``selfreliance model train --cv 0``) and classify every ticket with rule fallback."""
+    import pandas as pd
+
+    from selfreliance.categorise import load_codebook
+    from selfreliance.classifier import classify_with_model, train_model, training_frame
+
+    codebook = load_codebook()
+    labels = pd.read_csv(folder / "demo_labels.csv", dtype=str)[["ticket_id", "question_type"]]
+    labelled = tickets.drop(columns=["question_type"]).merge(labels, on="ticket_id")
+    labelled = labelled.sample(min(max_train, len(labelled)), random_state=0)
+    with _stage(f"model: train {len(labelled):,} labels", rows, n_tickets):
+        X, y = training_frame(labelled, text=["title", "description"], label="question_type")
+        model = train_model(X, y, codebook=codebook, cv_folds=0, label_name="question_type")
+    with _stage("model: classify (+ rules)", rows, n_tickets):
+        classify_with_model(tickets, model, codebook)
 
 
 def run_bench(sizes: list[int], *, workdir: Path = Path(".bench")) -> list[dict]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from selfreliance import __version__, cli_survey, config
+from selfreliance import __version__, cli_classify, cli_survey, config
 from selfreliance.errors import SelfRelianceError
 
 
@@ -218,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=_cmd_bench)
 
     cli_survey.add_commands(sub)
+    cli_classify.add_commands(sub)
     return parser
 
 
