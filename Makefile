@@ -13,9 +13,10 @@ QUARTER     ?=
 REPORT_LANG ?= nl
 SEED        ?= 7
 SIZES       ?= 10000 100000 1000000
+N           ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help install data report test test-fast lint format bench lab docs lock clean clean-data
+.PHONY: help install data report test test-fast lint format bench validate lab docs lock clean clean-data
 
 ## help: list every target with one line each
 help:
@@ -67,6 +68,10 @@ bench: $(STAMP)
 ## docs: render the Dutch user guide (docs/*.md) to docs/html/
 docs: $(STAMP)
 	$(SR) docs --out docs/html
+
+## validate: simulation study of every hypothesis test: false-positive rate, naive Poisson rate, power (N=1000)
+validate: $(STAMP)
+	$(SR) validate --n-sim $(N) --out docs/validation.md
 
 ## lab: open JupyterLab on the notebooks
 lab: $(STAMP)

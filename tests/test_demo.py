@@ -277,14 +277,17 @@ def test_interventions(topdesk_dir, roster):
 def test_ground_truth_lists_effects_and_nulls(topdesk_dir):
     gt = yaml.safe_load((topdesk_dir / "demo_ground_truth.yml").read_text(encoding="utf-8"))
     eff = {e["name"]: e for e in gt["effects"]}
-    for name in ("site", "age_band", "function_level"):
+    for name in ("site", "age_band", "function_level", "tenure_band", "department"):
         assert eff[name]["null"] is True and eff[name]["value"] == 1.0
         assert "IRR" in eff[name]["scale"]
-    expected = {"onboarding": 1.8, "capability": 0.75, "motivation_x_psych_safety": 0.85,
-                "intervention_password_reset": 0.55}
+    assert eff["repeat_same_question"]["null"] is True
+    expected = {"onboarding": 2.0, "capability": 0.75, "motivation": 0.75,
+                "motivation_x_psych_safety": 0.75, "intervention_password_reset": 0.55,
+                "recurring_behaviour": 0.2}
     for name, value in expected.items():
         assert eff[name]["null"] is False and eff[name]["value"] == pytest.approx(value)
-    assert eff["manager_role_model"]["value"] == pytest.approx(np.exp(0.6 * 0.5), abs=1e-3)
+    assert eff["manager_role_model"]["value"] == pytest.approx(np.exp(0.6 * 0.7), abs=1e-3)
+    assert "design_note" in gt["model"]
     for e in gt["effects"]:
         assert {"name", "hypothesis", "scale", "value", "description", "null"} <= set(e)
     iv = gt["intervention"]

@@ -12,7 +12,13 @@ import pytest
 from scipy import stats
 
 from selfreliance.errors import SelfRelianceError
-from selfreliance.survey import reverse_code, scale_reliability, score_survey, team_agreement
+from selfreliance.survey import (
+    aggregation_checks,
+    reverse_code,
+    scale_reliability,
+    score_survey,
+    team_agreement,
+)
 
 INSTRUMENT = {
     "scales": {
@@ -185,3 +191,46 @@ def test_rwg_is_zero_when_observed_variance_exceeds_null():
 def test_team_agreement_requires_n_options():
     with pytest.raises(SelfRelianceError, match="n_options"):
         team_agreement(_balanced_teams(), "ps")
+
+
+def test_icc_matches_shrout_fleiss_published_example():
+    # Shrout & Fleiss (1979), Psychological Bulletin 86, Table 2: 6 targets rated by 4 judges.
+    # Their one-way ANOVA gives BMS = 11.24 and WMS = 6.26 (Table 3) and ICC(1,1) = .17,
+    # ICC(1,4) = .44 (Table 4). With targets as teams and judges as members, Bliese's ICC(1)
+    # is ICC(1,1) and ICC(2) is ICC(1,k).
+    ratings = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
+    data = pd.DataFrame(
+        {
+            "team": [f"t{i}" for i, row in enumerate(ratings) for _ in row],
+            "score": [float(v) for row in ratings for v in row],
+        }
+    )
+    result = team_agreement(data, "score", n_options=10).iloc[0]
+    assert result["icc1"] == pytest.approx((11.24 - 6.26) / (11.24 + 3 * 6.26), abs=2e-3)
+    assert round(result["icc1"], 2) == 0.17
+    assert round(result["icc2"], 2) == 0.44
+
+
+def test_aggregation_checks_cover_team_scales_with_a_dutch_verdict():
+    instrument = {
+        "scales": {
+            "se": {"level": "person", "items": ["se1", "se2"], "range": [1, 5]},
+            "ps": {"level": "team", "items": ["ps1", "ps2", "ps3"], "range": [1, 7],
+                   "reverse": ["ps3"]},
+        }
+    }  # fmt: skip
+    rng = np.random.default_rng(0)
+    team = np.repeat(["a", "b", "c", "d"], 6)
+    level = {"a": 2, "b": 3, "c": 5, "d": 6}
+    base = np.array([level[t] for t in team])
+    items = {f"ps{i}": np.clip(base + rng.integers(-1, 2, len(team)), 1, 7) for i in (1, 2)}
+    items["ps3"] = 8 - np.clip(base + rng.integers(-1, 2, len(team)), 1, 7)  # reverse-coded
+    data = pd.DataFrame({"team": team, "se1": 3, "se2": 3, **items})
+    checks = aggregation_checks(data, instrument)
+    assert checks["scale"].tolist() == ["ps"]  # person-level scales are not checked
+    row = checks.iloc[0]
+    assert bool(row["aggregate"]) and row["icc1"] > 0.5 and row["rwg_mean"] > 0.7
+    assert row["verdict_nl"].startswith("samenvoegen tot een teamgemiddelde is verantwoord")
+    noise = data.assign(**{c: rng.integers(1, 8, len(team)) for c in ("ps1", "ps2", "ps3")})
+    bad = aggregation_checks(noise, instrument).iloc[0]
+    assert not bad["aggregate"] and bad["verdict_nl"].startswith("niet verantwoord")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from selfreliance import __version__, cli_classify, cli_survey, config
+from selfreliance import __version__, cli_analyse, cli_classify, cli_survey, config
 from selfreliance.errors import SelfRelianceError
 
 
@@ -219,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_survey.add_commands(sub)
     cli_classify.add_commands(sub)
+    cli_analyse.add_commands(sub)
     return parser
 
 

@@ -15,7 +15,8 @@ Functions here are pure: they never modify their inputs and return tidy DataFram
 * :func:`score_survey` turns item responses into one score per scale and respondent.
 * :func:`scale_reliability` reports Cronbach's alpha and McDonald's omega per scale.
 * :func:`team_agreement` checks whether a team construct may be aggregated to team means
-  (ICC(1), ICC(2), r_wg(J)).
+  (ICC(1), ICC(2), r_wg(J)); :func:`aggregation_checks` runs it for every team-level scale
+  of the instrument, with a Dutch verdict for the report.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = [
     "score_survey",
     "scale_reliability",
     "team_agreement",
+    "aggregation_checks",
 ]
 
 #: ICC(1) above which team membership explains a non-trivial share of the variance.
@@ -385,3 +387,75 @@ def team_agreement(
             }
         ]
     )
+
+
+def _verdict_nl(row: Mapping[str, Any]) -> str:
+    def nl(x: float) -> str:
+        return f"{x:.2f}".replace(".", ",")
+
+    if np.isnan(row["icc1"]) or np.isnan(row["rwg_mean"]):
+        return "te weinig teams of respondenten om de samenvoeging te beoordelen"
+    figures = (
+        f"ICC(1) = {nl(row['icc1'])}, ICC(2) = {nl(row['icc2'])}, "
+        f"gemiddelde r_wg = {nl(row['rwg_mean'])}"
+    )
+    if row["aggregate"]:
+        text = (
+            f"samenvoegen tot een teamgemiddelde is verantwoord ({figures}: de teams verschillen "
+            f"en binnen een team zijn de antwoorden eensgezind genoeg)"
+        )
+    else:
+        reasons = []
+        if not row["icc1"] > ICC1_MIN:
+            reasons.append("de teams verschillen nauwelijks van elkaar")
+        if not row["rwg_mean"] >= RWG_MIN:
+            reasons.append("binnen de teams lopen de antwoorden te ver uiteen")
+        text = f"niet verantwoord ({figures}): {' en '.join(reasons)}"
+    if not np.isnan(row["icc2"]) and row["icc2"] < ICC2_MIN:
+        text += "; de teamgemiddelden zijn wel onnauwkeurig (ICC(2) < 0,70, kleine teams)"
+    return text
+
+
+def aggregation_checks(
+    responses: pd.DataFrame,
+    instrument: Mapping[str, Any],
+    *,
+    team: str = "team",
+    level: str = "team",
+) -> pd.DataFrame:
+    """Run :func:`team_agreement` for every scale of the instrument with ``level: team``.
+
+    The items are reverse-coded first; r_wg(J) uses the scale's items and the number of
+    answer options from its range (``hi - lo + 1``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`team_agreement` with ``scale`` set to the scale's name, plus
+        ``verdict_nl``, a Dutch sentence for the report. Empty (same columns) when the
+        instrument has no team-level scale.
+
+    Examples
+    --------
+    >>> inst = {"scales": {"ps": {"level": "team", "items": ["a", "b"], "range": [1, 7]}}}
+    >>> r = pd.DataFrame({"team": list("aabb"), "a": [6, 7, 2, 2], "b": [6, 6, 2, 3]})
+    >>> bool(aggregation_checks(r, inst)["aggregate"].iloc[0])
+    True
+    """
+    coded = reverse_code(responses, instrument)
+    rows = []
+    for name, spec in _scales(instrument).items():
+        if spec.get("level") != level:
+            continue
+        lo, hi = (int(v) for v in spec["range"])
+        check = team_agreement(coded, list(spec["items"]), team=team, n_options=hi - lo + 1)
+        rows.append(check.assign(scale=name))
+    columns = [
+        "scale", "n", "n_teams", "icc1", "icc2", "f_p", "rwg_mean", "rwg_min", "n_teams_rwg",
+        "aggregate", "verdict",
+    ]  # fmt: skip
+    if not rows:
+        return pd.DataFrame(columns=[*columns, "verdict_nl"])
+    out = pd.concat(rows, ignore_index=True)[columns]
+    out["verdict_nl"] = [_verdict_nl(r) for r in out.to_dict("records")]
+    return out
