@@ -154,3 +154,27 @@ def evaluation_panels(details: dict, summary: pd.DataFrame, *, lang: str = "nl")
         decimal_comma_axis(ax, "y", lang)
     fig.tight_layout()
     return fig
+
+
+def confusion_heatmap(tickets: pd.DataFrame, labels: pd.DataFrame, codebook, *, lang: str = "nl"):
+    """Confusion matrix of question types (rows: hand codes, columns: classifier), as row shares."""
+    from selfreliance.classifier import confusion_table
+
+    set_style()
+    merged = tickets[["ticket_id", "question_type"]].merge(
+        labels[["ticket_id", "question_type"]], on="ticket_id", suffixes=("_pred", "_true")
+    )
+    types = list(codebook.types.index)
+    long = confusion_table(merged["question_type_true"], merged["question_type_pred"], labels=types)
+    wide = long.pivot(index="true", columns="predicted", values="n").reindex(index=types, columns=types)
+    shares = wide.div(wide.sum(axis=1).where(lambda s: s > 0), axis=0).fillna(0)
+    names = [codebook.label(t, lang) for t in types]
+    fig, ax = plt.subplots(figsize=(8, 7))
+    image = ax.imshow(shares.to_numpy(), cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(types)), names, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(types)), names, fontsize=8)
+    ax.set_xlabel("Automatische indeling" if lang == "nl" else "Classifier")
+    ax.set_ylabel("Handmatige code" if lang == "nl" else "Hand code")
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, fraction=0.04, label="Aandeel van de rij" if lang == "nl" else "Share of the row")
+    return fig

@@ -731,3 +731,59 @@ def onboarding_table(curve: pd.DataFrame | None, *, lang: str = "nl"):
     return table(shown, lang=lang, decimals={"exposure": 0, "rate": 2, "rate_ratio": 2}).relabel_index(
         names, axis="columns"
     )
+
+
+# --------------------------------------------------------------------------------------
+# Diagnose: how well the classification holds up, and what each metric means
+# --------------------------------------------------------------------------------------
+
+
+def classifier_agreement(tickets: pd.DataFrame, labels: pd.DataFrame | None, *, lang: str = "nl"):
+    """Cohen's kappa (with 95% CI), accuracy and macro-F1 of the classifier against hand codes."""
+    from selfreliance.classifier import summary_scores
+    from selfreliance.labelling import cohen_kappa
+
+    if labels is None:
+        return (
+            "Nog geen gecodeerde tickets: plan een dubbele codering in de definitiesessie "
+            "(`selfreliance label export`)."
+            if lang == "nl"
+            else "No hand-coded tickets yet: plan double coding in the definition session."
+        )
+    merged = tickets[["ticket_id", "question_type", "self_solvability"]].merge(labels, on="ticket_id", suffixes=("_pred", "_true"))
+    rows = []
+    for target in ("question_type", "self_solvability"):
+        if f"{target}_true" not in merged:
+            continue
+        pair = merged[[f"{target}_true", f"{target}_pred"]].dropna().astype(str)
+        kappa = cohen_kappa(pair.iloc[:, 0], pair.iloc[:, 1])
+        scores = summary_scores(pair.iloc[:, 0], pair.iloc[:, 1])
+        rows.append({"target": label(target, lang), "n": kappa["n"], "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"],
+                     "kappa": kappa["kappa"], "ci_low": kappa["ci_low"], "ci_high": kappa["ci_high"]})
+    frame = pd.DataFrame(rows)
+    names = (["Doel", "Tickets", "Juistheid", "Macro-F1", "Cohens kappa", "95%-BI laag", "95%-BI hoog"] if lang == "nl"
+             else ["Target", "Tickets", "Accuracy", "Macro-F1", "Cohen's kappa", "95% CI low", "95% CI high"])
+    return table(frame, lang=lang, decimals={c: 2 for c in ("accuracy", "macro_f1", "kappa", "ci_low", "ci_high")}).relabel_index(names, axis="columns")
+
+
+def per_type_scores(tickets: pd.DataFrame, labels: pd.DataFrame | None, codebook: Codebook, *, lang: str = "nl"):
+    """Precision, recall, F1 and support per question type against hand codes."""
+    from selfreliance.classifier import per_class_scores
+
+    if labels is None or "question_type" not in labels:
+        return ""
+    merged = tickets[["ticket_id", "question_type"]].merge(labels[["ticket_id", "question_type"]], on="ticket_id", suffixes=("_pred", "_true"))
+    scores = per_class_scores(merged["question_type_true"], merged["question_type_pred"], labels=list(codebook.types.index))
+    scores["label"] = scores["label"].map(lambda t: codebook.label(t, lang))
+    names = ["Vraagtype", "Precisie", "Recall", "F1", "Aantal (codes)"] if lang == "nl" else ["Question type", "Precision", "Recall", "F1", "Support"]
+    return table(scores, lang=lang, decimals={"precision": 2, "recall": 2, "f1": 2}).relabel_index(names, axis="columns")
+
+
+def metric_dictionary_table(*, lang: str = "nl"):
+    """Every diagnose metric with its definition, formula and unit (the metric dictionary)."""
+    from selfreliance.labelling import load_metric_dictionary
+
+    d = load_metric_dictionary()
+    shown = d[[f"name_{lang}", f"definition_{lang}", "formula", "unit"]]
+    names = ["Indicator", "Definitie", "Berekening", "Eenheid"] if lang == "nl" else ["Metric", "Definition", "Formula", "Unit"]
+    return table(shown, lang=lang).relabel_index(names, axis="columns")
