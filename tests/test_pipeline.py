@@ -42,10 +42,10 @@ def _write_raw(raw: Path) -> None:
     header = "ticket_id,opened_at,resolved_at,requester_email,requester_name,requester_login,title,description"
     rows = [
         f"T-1,2025-03-03 09:00,2025-03-03 10:00,{EMAILS[0]},{ROSTER_NAMES[0]},,Wachtwoord vergeten,"
-        f"\"Bel mij op {PHONES[0]} of mail {EMAILS[1]}; groet {ROSTER_NAMES[1]}\"",
+        f'"Bel mij op {PHONES[0]} of mail {EMAILS[1]}; groet {ROSTER_NAMES[1]}"',
         f"T-2,2025-03-04 09:00,,,,GEMEENTE\\kpeeters,Terugbetaling,"
-        f"\"Rijksregisternummer {RRNS[0]}, rekening {IBANS[0]}\"",
-        f"T-3,2025-03-05 09:00,,,\"Peeters, Koen\",,Printer,\"Kind {RRNS[1]} en {IBANS[1]}, tel {PHONES[1]}\"",
+        f'"Rijksregisternummer {RRNS[0]}, rekening {IBANS[0]}"',
+        f'T-3,2025-03-05 09:00,,,"Peeters, Koen",,Printer,"Kind {RRNS[1]} en {IBANS[1]}, tel {PHONES[1]}"',
         "T-4,2025-03-05 10:00,,alerts@prtg.lindevoorde.be,PRTG monitor,,Disk full on SRV01,",
         "T-5,2025-03-05 11:00,,verkoop@leverancier.com,Leverancier BV,,Offerte,",
         # A row that ends up in the quarantine: its text must not reach the quarantine file.
@@ -81,11 +81,26 @@ def test_raw_folder_is_unchanged(ingested):
 
 def test_processed_holds_no_planted_identifier(ingested):
     _, processed, _ = ingested
-    planted = [*RRNS, *IBANS, *PHONES, *EMAILS, *ROSTER_NAMES, *PERSON_IDS, "kpeeters", "adesmet", "koen.peeters"]
+    planted = [
+        *RRNS,
+        *IBANS,
+        *PHONES,
+        *EMAILS,
+        *ROSTER_NAMES,
+        *PERSON_IDS,
+        "kpeeters",
+        "adesmet",
+        "koen.peeters",
+    ]
     # Also the compact forms (digits only), as a reader might normalise them.
     planted += [p.replace(" ", "").replace(".", "").replace("-", "") for p in RRNS + IBANS + PHONES]
     files = [p for p in processed.rglob("*") if p.is_file()]
-    assert {p.name for p in files} >= {"tickets.parquet", "people.parquet", "quarantine.csv", "ingest_summary.json"}
+    assert {p.name for p in files} >= {
+        "tickets.parquet",
+        "people.parquet",
+        "quarantine.csv",
+        "ingest_summary.json",
+    }
     for path in files:
         if path.suffix == ".parquet":
             text = pd.read_parquet(path).astype("string").to_csv(index=False)
@@ -119,15 +134,43 @@ def test_linking_by_email_login_and_name(ingested):
 def test_summary_and_tables_keep_their_shape(ingested):
     _, processed, _ = ingested
     data = load_processed(processed)
-    for column in ("ticket_id", "opened_at", "requester_key", "requester_kind", "team", "department",
-                   "self_solvability", "question_type", "line", "time_spent_minutes", "response_business_hours",
-                   "resolution_business_hours", "resolution_hours", "is_reopened", "is_resolved"):
+    for column in (
+        "ticket_id",
+        "opened_at",
+        "requester_key",
+        "requester_kind",
+        "team",
+        "department",
+        "self_solvability",
+        "question_type",
+        "line",
+        "time_spent_minutes",
+        "response_business_hours",
+        "resolution_business_hours",
+        "resolution_hours",
+        "is_reopened",
+        "is_resolved",
+    ):
         assert column in data.tickets.columns, column
-    for key in ("counts", "quarantine_reasons", "requesters", "scrubbed", "inputs", "has_roster", "has_survey",
-                "has_interventions", "last_ticket", "codebook_version", "source_system"):
+    for key in (
+        "counts",
+        "quarantine_reasons",
+        "requesters",
+        "scrubbed",
+        "inputs",
+        "has_roster",
+        "has_survey",
+        "has_interventions",
+        "last_ticket",
+        "codebook_version",
+        "source_system",
+    ):
         assert key in data.summary, key
     counts = data.summary["counts"]
-    assert counts["rows_read"] == counts["rows_kept"] + counts["duplicates_merged"] + counts["rows_quarantined"]
+    assert (
+        counts["rows_read"]
+        == counts["rows_kept"] + counts["duplicates_merged"] + counts["rows_quarantined"]
+    )
     assert data.summary["scrubbed"]["rrn"] == 2 and data.summary["scrubbed"]["iban"] == 2
     requesters = pd.DataFrame(data.summary["requesters"])
     assert {"requester_kind", "matched_by", "n", "share", "requesters"} <= set(requesters.columns)
@@ -155,6 +198,35 @@ def test_sources_yml_with_a_mapping(tmp_path):
     (raw / "sources.yml").write_text("tickets: export.csv\nsource: fs.yml\n", encoding="utf-8")
     sources = discover_sources(raw)
     assert isinstance(sources, Sources)
-    summary = run_ingest(sources, tmp_path / "out", key=KEY, as_of=pd.Timestamp("2026-01-01", tz="Europe/Brussels"))
+    summary = run_ingest(
+        sources, tmp_path / "out", key=KEY, as_of=pd.Timestamp("2026-01-01", tz="Europe/Brussels")
+    )
     assert summary["source_system"] == "freshservice"
     assert summary["counts"]["rows_kept"] == 2
+
+
+@pytest.mark.slow
+def test_full_run_leaks_no_planted_identifier(ingested, tmp_path):
+    """After ingest *and* the reports, no planted identifier is anywhere under the processed or
+    reports folders (executed notebooks and result tables included)."""
+    _, processed, _ = ingested
+    reports = tmp_path / "reports"
+    code = main(
+        ["report", "--quarter", "2025Q1", "--processed", str(processed), "--reports", str(reports)]
+    )
+    assert code == 0
+    assert (reports / "2025Q1" / "index.html").exists()
+    planted = [*RRNS, *IBANS, *PHONES, *EMAILS, *ROSTER_NAMES, *PERSON_IDS, "kpeeters", "adesmet"]
+    planted += [p.replace(" ", "").replace(".", "").replace("-", "") for p in RRNS + IBANS + PHONES]
+    for path in [*processed.rglob("*"), *reports.rglob("*")]:
+        if not path.is_file():
+            continue
+        if path.suffix == ".parquet":
+            text = pd.read_parquet(path).astype("string").to_csv(index=False)
+        elif path.suffix == ".xlsx":  # zipped XML: read the cells
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+            text = "\n".join(frame.to_csv(index=False) for frame in sheets.values())
+        else:
+            text = path.read_bytes().decode("utf-8", "replace")
+        for value in planted:
+            assert value.casefold() not in text.casefold(), f"{value!r} found in {path}"
