@@ -46,3 +46,26 @@ def test_script_and_formula_are_inert_in_html(tmp_path):
         # Every occurrence is neutralised with a leading apostrophe (escaped as &#x27;) so that
         # copying the table into a spreadsheet does not create a formula.
         assert html.count("=HYPERLINK") == html.count("&#x27;=HYPERLINK"), page.name
+
+
+def test_script_and_formula_are_inert_in_excel_outputs(tmp_path):
+    import openpyxl
+
+    from selfreliance.labelling import export_sample
+
+    export = _export(tmp_path / "tickets.csv")
+    processed = tmp_path / "processed"
+    run_ingest(Sources(tickets=export, source="generic"), processed, key=bytes(32))
+    tickets = pd.read_parquet(processed / "tickets.parquet")
+    workbook_path = tmp_path / "coding.xlsx"
+    export_sample(tickets, workbook_path, n=20, seed=0)
+    workbook = openpyxl.load_workbook(workbook_path)
+    seen = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and "HYPERLINK" in cell.value:
+                    seen += 1
+                    assert not cell.value.startswith("="), cell.value
+    assert seen > 0  # the hostile text is there, as inert text
