@@ -22,7 +22,11 @@ def test_codebook_is_complete(codebook):
     [
         ("Paswoord verlopen", "", "password_mfa"),
         ("Account geblokkeerd", "te veel pogingen gedaan", "account_lockout"),
-        ("Afwezigheidsbericht instellen", "Hoe zet ik mijn out of office aan in Outlook?", "mail_calendar"),
+        (
+            "Afwezigheidsbericht instellen",
+            "Hoe zet ik mijn out of office aan in Outlook?",
+            "mail_calendar",
+        ),
         ("Camera werkt niet in Teams", "", "teams_meetings"),
         ("Bestand kwijt op OneDrive", "", "files_sharepoint"),
         ("Laptop kapot", "valt steeds uit", "hardware_defect"),
@@ -44,13 +48,17 @@ def test_forwarded_mail_headers_do_not_decide_the_type(codebook):
 
 
 def test_confidence_is_a_share(codebook):
-    out = classify_rules(pd.DataFrame({"title": ["wachtwoord printer"], "description": [""]}), codebook)
+    out = classify_rules(
+        pd.DataFrame({"title": ["wachtwoord printer"], "description": [""]}), codebook
+    )
     assert 0 < out.loc[0, "confidence"] < 1
 
 
 def test_bad_codebook_is_a_clear_error(tmp_path):
     path = tmp_path / "codebook.yml"
-    path.write_text("version: x\nself_solvability: {}\nquestion_types:\n  a: {nl: A, en: A, self_solvability: maybe}\n")
+    path.write_text(
+        "version: x\nself_solvability: {}\nquestion_types:\n  a: {nl: A, en: A, self_solvability: maybe}\n"
+    )
     with pytest.raises(SelfRelianceError, match="maybe"):
         load_codebook(path)
 
@@ -88,9 +96,16 @@ def test_rules_generalise_beyond_the_demo(codebook, title, description, expected
 
 def test_specific_evidence_beats_context_words(codebook):
     # "inloggen" is context, "geblokkeerd" is specific; "telefonisch gemeld" is the intake channel
-    t = pd.DataFrame({"title": ["Kan niet inloggen", "Telefonisch gemeld"],
-                      "description": ["account geblokkeerd na te veel pogingen", "papier vast in de printer"]})
-    assert classify_rules(t, codebook)["question_type"].tolist() == ["account_lockout", "printer_scanning"]
+    t = pd.DataFrame(
+        {
+            "title": ["Kan niet inloggen", "Telefonisch gemeld"],
+            "description": ["account geblokkeerd na te veel pogingen", "papier vast in de printer"],
+        }
+    )
+    assert classify_rules(t, codebook)["question_type"].tolist() == [
+        "account_lockout",
+        "printer_scanning",
+    ]
 
 
 def test_signature_and_placeholders_do_not_decide(codebook):
@@ -101,17 +116,24 @@ def test_signature_and_placeholders_do_not_decide(codebook):
 
 
 def test_category_is_a_prior_that_text_overrides(codebook):
-    t = pd.DataFrame({
-        "title": ["Probleem", "Printer drukt niet af"],
-        "description": ["", ""],
-        "category": ["Software", "Software"],
-        "subcategory": ["Microsoft Teams", "Microsoft Teams"],
-    })
-    assert classify_rules(t, codebook)["question_type"].tolist() == ["teams_meetings", "printer_scanning"]
+    t = pd.DataFrame(
+        {
+            "title": ["Probleem", "Printer drukt niet af"],
+            "description": ["", ""],
+            "category": ["Software", "Software"],
+            "subcategory": ["Microsoft Teams", "Microsoft Teams"],
+        }
+    )
+    assert classify_rules(t, codebook)["question_type"].tolist() == [
+        "teams_meetings",
+        "printer_scanning",
+    ]
 
 
 def test_weak_evidence_alone_is_other(codebook):
-    out = classify_rules(pd.DataFrame({"title": ["Vraagje"], "description": ["graag even bellen"]}), codebook)
+    out = classify_rules(
+        pd.DataFrame({"title": ["Vraagje"], "description": ["graag even bellen"]}), codebook
+    )
     assert out.loc[0, "question_type"] == "other"
     assert out.loc[0, "self_solvability"] == "it"
 
@@ -135,6 +157,8 @@ def test_lexicon_comes_from_the_patterns(codebook):
 
 def test_unknown_weight_is_a_clear_error(tmp_path):
     path = tmp_path / "codebook.yml"
-    path.write_text("version: x\nweights: {titel: 2}\nself_solvability: {}\nquestion_types:\n  other: {nl: O, en: O, self_solvability: it}\n")
+    path.write_text(
+        "version: x\nweights: {titel: 2}\nself_solvability: {}\nquestion_types:\n  other: {nl: O, en: O, self_solvability: it}\n"
+    )
     with pytest.raises(SelfRelianceError, match="titel"):
         load_codebook(path)

@@ -65,7 +65,9 @@ def test_macro_f1_by_hand_and_against_sklearn():
     truth, pred = list("aaabbc"), list("aabbcc")
     by_hand = np.mean([2 * 1 * (2 / 3) / (1 + 2 / 3), 0.5, 2 / 3])
     assert summary_scores(truth, pred)["macro_f1"] == pytest.approx(by_hand)
-    assert summary_scores(truth, pred)["macro_f1"] == pytest.approx(f1_score(truth, pred, average="macro"))
+    assert summary_scores(truth, pred)["macro_f1"] == pytest.approx(
+        f1_score(truth, pred, average="macro")
+    )
     assert summary_scores(truth, pred)["accuracy"] == pytest.approx(4 / 6)
 
 
@@ -84,9 +86,13 @@ def test_confusion_table_is_tidy_and_complete():
 def test_wordwise_char_tfidf_equals_sklearn_char_wb(labelled):
     docs = model_input(labelled)["text"]
     fast = WordwiseCharTfidf(min_df=2).fit(docs[:30])
-    slow = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, lowercase=False, sublinear_tf=True).fit(docs[:30])
+    slow = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), min_df=2, lowercase=False, sublinear_tf=True
+    ).fit(docs[:30])
     assert list(fast.get_feature_names_out()) == list(slow.get_feature_names_out())
-    assert abs(fast.transform(docs) - slow.transform(docs)).max() < 1e-6  # unseen texts too (float32)
+    assert (
+        abs(fast.transform(docs) - slow.transform(docs)).max() < 1e-6
+    )  # unseen texts too (float32)
 
 
 def test_model_input_joins_and_normalises():
@@ -120,7 +126,9 @@ def test_cross_validation_tables(labelled):
 
 
 def test_rare_classes_are_left_out_with_a_note(labelled):
-    data = pd.concat([labelled, labelled.head(2).assign(question_type="network")], ignore_index=True)
+    data = pd.concat(
+        [labelled, labelled.head(2).assign(question_type="network")], ignore_index=True
+    )
     X, y = training_frame(data, text="title", label="question_type")
     evaluation = holdout_evaluate(X, y, test_size=0.25)
     assert evaluation.summary["dropped_classes"] == {"network": 2}
@@ -141,7 +149,13 @@ def test_save_and_load_roundtrip(trained, labelled, tmp_path):
 
 
 def test_fallback_to_rules_below_the_threshold(trained):
-    tickets = pd.DataFrame({"ticket_id": ["1", "2"], "title": ["Printer drukt niet af", "Voicemail doorschakelen"], "description": ["", ""]})
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": ["1", "2"],
+            "title": ["Printer drukt niet af", "Voicemail doorschakelen"],
+            "description": ["", ""],
+        }
+    )
     always_model = classify_with_model(tickets, trained, threshold=0.0)
     assert always_model["classified_by"].tolist() == ["model", "model"]
     assert always_model.loc[0, "question_type"] == "printer_scanning"
@@ -151,12 +165,20 @@ def test_fallback_to_rules_below_the_threshold(trained):
     assert always_rules.loc[1, "question_type"] == "telephony"
     assert always_rules.loc[1, "self_solvability"] == "partly"
     assert not always_rules["needs_review"].any()  # the rules are sure of both
-    vague = classify_with_model(pd.DataFrame({"title": ["Help"], "description": ["?"]}), trained, threshold=1.01)
+    vague = classify_with_model(
+        pd.DataFrame({"title": ["Help"], "description": ["?"]}), trained, threshold=1.01
+    )
     assert vague["needs_review"].tolist() == [True]
 
 
 def test_choose_threshold_by_hand():
-    p = pd.DataFrame({"true": ["a", "b", "b", "a"], "predicted": ["a", "a", "b", "a"], "probability": [0.9, 0.3, 0.8, 0.6]})
+    p = pd.DataFrame(
+        {
+            "true": ["a", "b", "b", "a"],
+            "predicted": ["a", "a", "b", "a"],
+            "probability": [0.9, 0.3, 0.8, 0.6],
+        }
+    )
     rules = pd.Series(["b", "b", "a", "b"])
     threshold, table = choose_threshold(p, rules, grid=np.array([0.0, 0.5, 0.7, 0.95]))
     # 0.0: 3/4 right; 0.5: rules fix ticket 2 -> 4/4; 0.7: rules also spoil ticket 4; 0.95: all rules
@@ -169,14 +191,53 @@ def test_choose_threshold_by_hand():
 
 def test_cli_train_and_evaluate_any_labelled_file(tmp_path, capsys):
     gz = FIXTURE.with_name("labelled_tickets.csv.gz")
-    assert cli(["model", "train", str(gz), "--text", "title,description", "--label", "question_type",
-                "--category", "category", "--cv", "3", "--out", str(tmp_path / "m.skops")]) == 0
+    assert (
+        cli(
+            [
+                "model",
+                "train",
+                str(gz),
+                "--text",
+                "title,description",
+                "--label",
+                "question_type",
+                "--category",
+                "category",
+                "--cv",
+                "3",
+                "--out",
+                str(tmp_path / "m.skops"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "m.skops").exists() and (tmp_path / "m.skops.json").exists()
     assert "cross-validated macro-F1" in capsys.readouterr().out
-    assert cli(["model", "evaluate", str(FIXTURE), "--text", "title", "--label", "question_type", "--test-size", "0.25", "--json"]) == 0
+    assert (
+        cli(
+            [
+                "model",
+                "evaluate",
+                str(FIXTURE),
+                "--text",
+                "title",
+                "--label",
+                "question_type",
+                "--test-size",
+                "0.25",
+                "--json",
+            ]
+        )
+        == 0
+    )
     scores = json.loads(capsys.readouterr().out)
     assert scores["n"] == 12 and {"macro_f1", "accuracy", "per_class"} <= set(scores)
-    assert {r["label"] for r in scores["per_class"]} == {"password_mfa", "printer_scanning", "teams_meetings", "hardware_defect"}
+    assert {r["label"] for r in scores["per_class"]} == {
+        "password_mfa",
+        "printer_scanning",
+        "teams_meetings",
+        "hardware_defect",
+    }
 
 
 def test_cli_excel_input_and_help(tmp_path, capsys):
@@ -184,9 +245,26 @@ def test_cli_excel_input_and_help(tmp_path, capsys):
     pd.read_csv(FIXTURE).to_excel(path, index=False)
     assert cli(["model", "evaluate", str(path), "--text", "title", "--label", "question_type"]) == 0
     assert "macro-F1" in capsys.readouterr().out
-    for argv in (["model", "train", "--help"], ["model", "evaluate", "--help"], ["label", "export", "--help"], ["label", "import", "--help"]):
+    for argv in (
+        ["model", "train", "--help"],
+        ["model", "evaluate", "--help"],
+        ["label", "export", "--help"],
+        ["label", "import", "--help"],
+    ):
         with pytest.raises(SystemExit):
             cli(argv)
         assert "usage:" in capsys.readouterr().out
     with pytest.raises(SelfRelianceError, match="label column"):
-        cli(["model", "train", str(FIXTURE), "--text", "title", "--label", "code", "--out", str(tmp_path / "x.skops")])
+        cli(
+            [
+                "model",
+                "train",
+                str(FIXTURE),
+                "--text",
+                "title",
+                "--label",
+                "code",
+                "--out",
+                str(tmp_path / "x.skops"),
+            ]
+        )

@@ -747,7 +747,9 @@ def test_joint_wild_bootstrap_detects_factor_and_holds_size_roughly():
     for i in range(60):
         sim = simulate_panel(np.random.default_rng(100 + i))
         sim["level"] = np.random.default_rng(200 + i).choice(list("ABC"), len(sim))
-        rejections += wild_cluster_bootstrap_p(sim, "n_self", "C(level)", terms, n_boot=199, seed=i) < 0.05
+        rejections += (
+            wild_cluster_bootstrap_p(sim, "n_self", "C(level)", terms, n_boot=199, seed=i) < 0.05
+        )
     assert rejections <= 9  # 5% of 60 is 3; 9 would be 15%
 
 

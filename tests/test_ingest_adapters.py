@@ -61,7 +61,13 @@ def test_topdesk_api_names_nested_and_offsets():
     ("name", "ids", "opened", "resolved", "requester"),
     [
         ("glpi_en.csv", ["1204", "1205"], "2025-03-03 09:15", "2025-03-03 10:15", "adesmet"),
-        ("glpi_fr.csv", ["5732943", "5732944"], "2025-03-03 09:15", "2025-03-03 11:45", "Françoise Dubois"),
+        (
+            "glpi_fr.csv",
+            ["5732943", "5732944"],
+            "2025-03-03 09:15",
+            "2025-03-03 11:45",
+            "Françoise Dubois",
+        ),
         ("glpi_nl.csv", ["88"], "2025-03-05 10:00", "2025-03-05 10:40", "An De Smet"),
     ],
 )
@@ -95,12 +101,37 @@ def test_servicenow_excel_labels(tmp_path):
     path = tmp_path / "incident.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Number", "Opened", "Short description", "Caller", "Category", "State", "Priority",
-                  "Assignment group", "Resolved", "Closed", "Contact type"])
+    sheet.append(
+        [
+            "Number",
+            "Opened",
+            "Short description",
+            "Caller",
+            "Category",
+            "State",
+            "Priority",
+            "Assignment group",
+            "Resolved",
+            "Closed",
+            "Contact type",
+        ]
+    )
     # Real Excel date cells, as ServiceNow's Excel export writes them.
-    sheet.append(["INC0020001", pd.Timestamp("2025-06-02 08:30").to_pydatetime(), "Printer offline", "An De Smet",
-                  "Hardware", "Resolved", "3 - Moderate", "Service Desk",
-                  pd.Timestamp("2025-06-02 09:45").to_pydatetime(), None, "Phone"])
+    sheet.append(
+        [
+            "INC0020001",
+            pd.Timestamp("2025-06-02 08:30").to_pydatetime(),
+            "Printer offline",
+            "An De Smet",
+            "Hardware",
+            "Resolved",
+            "3 - Moderate",
+            "Service Desk",
+            pd.Timestamp("2025-06-02 09:45").to_pydatetime(),
+            None,
+            "Phone",
+        ]
+    )
     book.save(path)
     t = read_tickets(path, "auto")
     assert t["source_system"].iloc[0] == "servicenow"
@@ -222,10 +253,19 @@ def test_score_header_prefers_identifying_labels():
 def test_xlsx_with_several_sheets_picks_the_ticket_sheet(tmp_path):
     path = tmp_path / "export.xlsx"
     with pd.ExcelWriter(path) as writer:
-        pd.DataFrame({"Toelichting": ["Export van 2 april"]}).to_excel(writer, sheet_name="Info", index=False)
-        pd.DataFrame({"Meldingnummer": ["M1"], "Aanmelddatum": ["02-04-2025 10:00"],
-                      "Korte omschrijving": ["Outlook"]}).to_excel(writer, sheet_name="Meldingen", index=False)
-        pd.DataFrame({"Team": ["A"], "Aantal": [3]}).to_excel(writer, sheet_name="Draaitabel", index=False)
+        pd.DataFrame({"Toelichting": ["Export van 2 april"]}).to_excel(
+            writer, sheet_name="Info", index=False
+        )
+        pd.DataFrame(
+            {
+                "Meldingnummer": ["M1"],
+                "Aanmelddatum": ["02-04-2025 10:00"],
+                "Korte omschrijving": ["Outlook"],
+            }
+        ).to_excel(writer, sheet_name="Meldingen", index=False)
+        pd.DataFrame({"Team": ["A"], "Aantal": [3]}).to_excel(
+            writer, sheet_name="Draaitabel", index=False
+        )
     t = read_tickets(path, "auto")
     assert t.attrs["sheet"] == "Meldingen"
     assert t.loc[0, "ticket_id"] == "M1"
@@ -258,6 +298,9 @@ def test_real_excel_date_cells_and_serials(tmp_path):
 def test_source_names_and_mapping_copy(tmp_path):
     copy = tmp_path / "mine.yaml"
     shutil.copy(MAPPINGS / "freshservice.yml", copy)
-    assert read_tickets(FIXTURES / "freshservice.csv", str(copy))["source_system"].iloc[0] == "freshservice"
+    assert (
+        read_tickets(FIXTURES / "freshservice.csv", str(copy))["source_system"].iloc[0]
+        == "freshservice"
+    )
     with pytest.raises(SelfRelianceError, match="Unknown --source 'jira'"):
         read_tickets(FIXTURES / "jira.csv", "jira")

@@ -19,7 +19,9 @@ import pytest
 from selfreliance.cli import main
 
 CORPUS = Path(__file__).parent / "bad_inputs"
-TICKETS_OK = "ticket_id,opened_at,title\nT-1,2025-03-03 09:00,Printer\nT-2,2025-03-04 09:00,Outlook\n"
+TICKETS_OK = (
+    "ticket_id,opened_at,title\nT-1,2025-03-03 09:00,Printer\nT-2,2025-03-04 09:00,Outlook\n"
+)
 
 
 @dataclass
@@ -38,9 +40,19 @@ CASES = [
     Case("header_only.csv", error=("header", "no rows", "ticket_id, opened_at")),
     Case("wrong_separator.csv", error=("semicolon", "comma", "3 columns")),
     Case("unquoted_separator_in_text.csv", quarantined={"malformed_line": 1}, kept=2),
-    Case("missing_required_column.csv", error=("opened_at", "Columns seen: ticket_id, requester_email, title")),
-    Case("missing_required_column.csv", args=("--source", "generic"),
-         error=("required column(s) missing", "opened_at", "Found: ticket_id, requester_email, title")),
+    Case(
+        "missing_required_column.csv",
+        error=("opened_at", "Columns seen: ticket_id, requester_email, title"),
+    ),
+    Case(
+        "missing_required_column.csv",
+        args=("--source", "generic"),
+        error=(
+            "required column(s) missing",
+            "opened_at",
+            "Found: ticket_id, requester_email, title",
+        ),
+    ),
     Case("unknown_header.csv", error=("cannot recognise", "Foo, Bar, Baz", "mapping.yml")),
     Case("unparseable_dates.csv", quarantined={"bad_opened_at": 2, "bad_date": 1}, kept=1),
     Case("resolved_before_opened.csv", quarantined={"resolved_before_opened": 1}, kept=1),
@@ -60,13 +72,26 @@ CASES = [
     Case("html_login_page.csv", error=("cannot recognise", "<!DOCTYPE html>")),
     Case("footer_line.csv", quarantined={"bad_opened_at": 1}, kept=2),
     Case("day_first_belgian_forms.csv", kept=2),
-    Case("tickets_for_roster.csv", args=("--roster", "roster_duplicate_people.csv"),
-         error=("roster_duplicate_people.csv", "person_id must be unique", "P1")),
-    Case("tickets_for_roster.csv", args=("--roster", "roster_missing_team.csv"),
-         error=("roster_missing_team.csv", "team")),
-    Case("tickets_for_roster.csv", args=("--source", "bad_mapping.yml"),
-         error=("bad_mapping.yml", "ticket_nummer")),
-    Case("tickets_for_roster.csv", args=("--survey", "tickets_for_roster.csv"), error=("--instrument",)),
+    Case(
+        "tickets_for_roster.csv",
+        args=("--roster", "roster_duplicate_people.csv"),
+        error=("roster_duplicate_people.csv", "person_id must be unique", "P1"),
+    ),
+    Case(
+        "tickets_for_roster.csv",
+        args=("--roster", "roster_missing_team.csv"),
+        error=("roster_missing_team.csv", "team"),
+    ),
+    Case(
+        "tickets_for_roster.csv",
+        args=("--source", "bad_mapping.yml"),
+        error=("bad_mapping.yml", "ticket_nummer"),
+    ),
+    Case(
+        "tickets_for_roster.csv",
+        args=("--survey", "tickets_for_roster.csv"),
+        error=("--instrument",),
+    ),
     # Generated at run time (see _generate).
     Case("huge_cell.csv", kept=2),
     Case("binary_garbage.csv", error=("binary", "CSV or .xlsx")),
@@ -83,17 +108,28 @@ HUGE = 200_000
 def _generate(folder: Path) -> None:
     big = "x" * HUGE
     (folder / "huge_cell.csv").write_text(
-        f"ticket_id,opened_at,title,description\nT-1,2025-03-03 09:00,Printer,\"{big}\"\nT-2,2025-03-03 10:00,{big[:7]},\n",
+        f'ticket_id,opened_at,title,description\nT-1,2025-03-03 09:00,Printer,"{big}"\nT-2,2025-03-03 10:00,{big[:7]},\n',
         encoding="utf-8",
     )
-    (folder / "binary_garbage.csv").write_bytes(os.urandom(4096).replace(b"\x00", b"\x01") + b"\x00\x00\x00" * 50)
+    (folder / "binary_garbage.csv").write_bytes(
+        os.urandom(4096).replace(b"\x00", b"\x01") + b"\x00\x00\x00" * 50
+    )
     with pd.ExcelWriter(folder / "several_sheets.xlsx") as writer:
-        pd.DataFrame({"Uitleg": ["Export van april"]}).to_excel(writer, sheet_name="Info", index=False)
-        pd.DataFrame({"Meldingnummer": ["M1"], "Aanmelddatum": ["02-04-2025 10:00"],
-                      "Korte omschrijving": ["Outlook"]}).to_excel(writer, sheet_name="Meldingen", index=False)
+        pd.DataFrame({"Uitleg": ["Export van april"]}).to_excel(
+            writer, sheet_name="Info", index=False
+        )
+        pd.DataFrame(
+            {
+                "Meldingnummer": ["M1"],
+                "Aanmelddatum": ["02-04-2025 10:00"],
+                "Korte omschrijving": ["Outlook"],
+            }
+        ).to_excel(writer, sheet_name="Meldingen", index=False)
     with pd.ExcelWriter(folder / "no_ticket_sheet.xlsx") as writer:
         pd.DataFrame({"Uitleg": ["x"]}).to_excel(writer, sheet_name="Info", index=False)
-        pd.DataFrame({"Team": ["A"], "Aantal": [1]}).to_excel(writer, sheet_name="Pivot", index=False)
+        pd.DataFrame({"Team": ["A"], "Aantal": [1]}).to_excel(
+            writer, sheet_name="Pivot", index=False
+        )
     (folder / "csv_named_xlsx.xlsx").write_text(TICKETS_OK, encoding="utf-8")
     (folder / "corrupt_workbook.xlsx").write_bytes(b"PK\x03\x04" + b"not really a zip" * 20)
 
@@ -112,7 +148,9 @@ def test_corpus_is_large_enough():
     assert len(CASES) >= 35 and len({c.file for c in CASES}) >= 30
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.file}{'+' + '+'.join(c.args) if c.args else ''}")
+@pytest.mark.parametrize(
+    "case", CASES, ids=lambda c: f"{c.file}{'+' + '+'.join(c.args) if c.args else ''}"
+)
 def test_bad_input(case: Case, corpus: Path, tmp_path: Path, capsys, monkeypatch):
     monkeypatch.setenv("SELFRELIANCE_PSEUDONYM_KEY", "cd" * 32)
     monkeypatch.chdir(corpus)
@@ -127,7 +165,9 @@ def test_bad_input(case: Case, corpus: Path, tmp_path: Path, capsys, monkeypatch
         assert code == 2, captured.out
         message = captured.err
         assert message.startswith("selfreliance ingest: ")
-        named = case.args[1] if case.args and case.args[0] in ("--roster", "--source") else case.file
+        named = (
+            case.args[1] if case.args and case.args[0] in ("--roster", "--source") else case.file
+        )
         if "--survey" not in case.args:
             assert named in message
         for fragment in case.error:
@@ -136,7 +176,10 @@ def test_bad_input(case: Case, corpus: Path, tmp_path: Path, capsys, monkeypatch
     assert code == 0, captured.err
     summary = json.loads((out_dir / "ingest_summary.json").read_text(encoding="utf-8"))
     counts = summary["counts"]
-    assert counts["rows_read"] == counts["rows_kept"] + counts["duplicates_merged"] + counts["rows_quarantined"]
+    assert (
+        counts["rows_read"]
+        == counts["rows_kept"] + counts["duplicates_merged"] + counts["rows_quarantined"]
+    )
     assert summary["quarantine_reasons"] == case.quarantined
     assert counts["duplicates_merged"] == case.merged
     if case.kept is not None:
@@ -160,7 +203,10 @@ def test_huge_cell_is_cut_and_counted(corpus, tmp_path, monkeypatch, capsys):
 
 def test_formula_cells_stay_inert(corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("SELFRELIANCE_PSEUDONYM_KEY", "cd" * 32)
-    assert main(["ingest", "--tickets", str(corpus / "formula_cells.csv"), "--out", str(tmp_path)]) == 0
+    assert (
+        main(["ingest", "--tickets", str(corpus / "formula_cells.csv"), "--out", str(tmp_path)])
+        == 0
+    )
     tickets = pd.read_parquet(tmp_path / "tickets.parquet")
     for column in ("ticket_id", "title", "description"):
         starts = tickets[column].dropna().str[0]

@@ -38,7 +38,9 @@ def reference(shared_dir):
     events = defaultdict(list)
     with gzip.open(shared_dir / LOG, "rt", encoding="utf-8", newline="") as handle:
         for order, row in enumerate(csv.DictReader(handle)):
-            events[row["number"]].append((_when(row["sys_updated_at"]), int(row["sys_mod_count"]), order, row))
+            events[row["number"]].append(
+                (_when(row["sys_updated_at"]), int(row["sys_mod_count"]), order, row)
+            )
     hours, resolved, awaiting_user = [], 0, 0.0
     for rows in events.values():
         rows.sort(key=lambda e: (e[0], e[1], e[2]))
@@ -80,7 +82,9 @@ def test_incident_count(tickets, reference):
 
 
 def test_share_resolved(tickets, reference):
-    assert tickets["resolved_at"].notna().mean() == pytest.approx(reference["share_resolved"], abs=1e-12)
+    assert tickets["resolved_at"].notna().mean() == pytest.approx(
+        reference["share_resolved"], abs=1e-12
+    )
 
 
 def test_median_time_to_resolution(tickets, reference):
@@ -90,14 +94,26 @@ def test_median_time_to_resolution(tickets, reference):
 
 
 def test_waiting_on_the_user_is_separate_from_it_time(tickets, reference):
-    assert tickets["awaiting_user_minutes"].sum() == pytest.approx(reference["awaiting_user_minutes"], rel=1e-9)
+    assert tickets["awaiting_user_minutes"].sum() == pytest.approx(
+        reference["awaiting_user_minutes"], rel=1e-9
+    )
     assert (tickets["on_hold_minutes"] >= tickets["awaiting_user_minutes"]).all()
     assert (tickets["reopen_count"] > 0).sum() > 0
 
 
 def test_cli_ingests_the_real_log(shared_dir, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SELFRELIANCE_PSEUDONYM_KEY", "ab" * 32)
-    code = main(["ingest", "--tickets", str(shared_dir / LOG), "--source", "servicenow", "--out", str(tmp_path)])
+    code = main(
+        [
+            "ingest",
+            "--tickets",
+            str(shared_dir / LOG),
+            "--source",
+            "servicenow",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "119998 events collapsed to 20769 tickets" in out

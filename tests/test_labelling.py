@@ -72,18 +72,24 @@ def test_kappa_edge_cases():
 @pytest.fixture()
 def tickets():
     types = ["password_mfa"] * 30 + ["printer_scanning"] * 15 + ["telephony"] * 5
-    return pd.DataFrame({
-        "ticket_id": [f"M{i:04d}" for i in range(50)],
-        "title": [f"Melding {i}" for i in range(50)],
-        "description": ["=HYPERLINK(\"http://x\")"] + ["tekst"] * 49,
-        "question_type": types,
-    })
+    return pd.DataFrame(
+        {
+            "ticket_id": [f"M{i:04d}" for i in range(50)],
+            "title": [f"Melding {i}" for i in range(50)],
+            "description": ['=HYPERLINK("http://x")'] + ["tekst"] * 49,
+            "question_type": types,
+        }
+    )
 
 
 def test_stratified_sample_keeps_every_type(tickets):
     sample = stratified_sample(tickets, 10, seed=1)
     assert len(sample) == 10 and sample["ticket_id"].is_unique
-    assert sample["question_type"].value_counts().to_dict() == {"password_mfa": 6, "printer_scanning": 3, "telephony": 1}
+    assert sample["question_type"].value_counts().to_dict() == {
+        "password_mfa": 6,
+        "printer_scanning": 3,
+        "telephony": 1,
+    }
 
 
 def test_export_writes_two_coder_sheets_with_dropdowns(tickets, tmp_path):
@@ -92,12 +98,21 @@ def test_export_writes_two_coder_sheets_with_dropdowns(tickets, tmp_path):
     book = load_workbook(path)
     assert {"Instructies", "Codes", *CODER_SHEETS} <= set(book.sheetnames)
     sheet = book["Codeur A"]
-    assert [c.value for c in sheet[1]] == ["ticket_id", "titel", "omschrijving", "vraagtype", "zelf oplosbaar", "opmerkingen"]
+    assert [c.value for c in sheet[1]] == [
+        "ticket_id",
+        "titel",
+        "omschrijving",
+        "vraagtype",
+        "zelf oplosbaar",
+        "opmerkingen",
+    ]
     formulas = sorted(v.formula1 for v in sheet.data_validations.dataValidation)
     assert formulas == ["'Codes'!$A$2:$A$17", "'Codes'!$E$2:$E$4"]
     descriptions = [row[2].value for row in sheet.iter_rows(min_row=2)]
-    assert "'=HYPERLINK(\"http://x\")" in descriptions  # formula injection defused
-    assert "question_type" not in [c.value for c in sheet[1]]  # the prediction does not anchor coders
+    assert '\'=HYPERLINK("http://x")' in descriptions  # formula injection defused
+    assert "question_type" not in [
+        c.value for c in sheet[1]
+    ]  # the prediction does not anchor coders
     assert "Codeerinstructies" in book["Instructies"]["A1"].value
 
 
@@ -114,20 +129,41 @@ def test_import_kappa_labels_and_disagreements(tickets, tmp_path):
     path = tmp_path / "sample.xlsx"
     export_sample(tickets.head(4), path, n=4, seed=0)
     ids = [r[0].value for r in load_workbook(path)["Codeur A"].iter_rows(min_row=2)]
-    fill(path,
-         [("Wachtwoord en MFA", "zelf oplosbaar"), ("Printen en scannen", "deels zelf oplosbaar"), ("password_mfa", "self"), ("Telefonie", "IT nodig")],
-         [("Wachtwoord en MFA", "zelf oplosbaar"), ("Telefonie", "deels zelf oplosbaar"), ("Wachtwoord en MFA", "zelf oplosbaar"), ("Telefonie", "deels zelf oplosbaar")])
+    fill(
+        path,
+        [
+            ("Wachtwoord en MFA", "zelf oplosbaar"),
+            ("Printen en scannen", "deels zelf oplosbaar"),
+            ("password_mfa", "self"),
+            ("Telefonie", "IT nodig"),
+        ],
+        [
+            ("Wachtwoord en MFA", "zelf oplosbaar"),
+            ("Telefonie", "deels zelf oplosbaar"),
+            ("Wachtwoord en MFA", "zelf oplosbaar"),
+            ("Telefonie", "deels zelf oplosbaar"),
+        ],
+    )
     result = import_coding(path)
     agreement = result.agreement.set_index("target")
     assert agreement.loc["question_type", "n"] == 4
-    assert agreement.loc["question_type", "kappa"] == pytest.approx(cohen_kappa_score(
-        ["password_mfa", "printer_scanning", "password_mfa", "telephony"], ["password_mfa", "telephony", "password_mfa", "telephony"]))
+    assert agreement.loc["question_type", "kappa"] == pytest.approx(
+        cohen_kappa_score(
+            ["password_mfa", "printer_scanning", "password_mfa", "telephony"],
+            ["password_mfa", "telephony", "password_mfa", "telephony"],
+        )
+    )
     labels = result.labels.set_index("ticket_id")
     assert labels.loc[ids[0]].tolist() == ["password_mfa", "self"]
-    assert pd.isna(labels.loc[ids[1], "question_type"]) and labels.loc[ids[1], "self_solvability"] == "partly"
+    assert (
+        pd.isna(labels.loc[ids[1], "question_type"])
+        and labels.loc[ids[1], "self_solvability"] == "partly"
+    )
     d = result.disagreements
     assert set(zip(d["ticket_id"], d["target"], d["coder_a"], d["coder_b"], strict=True)) == {
-        (ids[1], "question_type", "printer_scanning", "telephony"), (ids[3], "self_solvability", "it", "partly")}
+        (ids[1], "question_type", "printer_scanning", "telephony"),
+        (ids[3], "self_solvability", "it", "partly"),
+    }
 
 
 def test_import_names_every_bad_cell(tickets, tmp_path):
@@ -145,9 +181,42 @@ def test_cli_label_roundtrip(tickets, tmp_path, capsys):
     parquet = tmp_path / "tickets.parquet"
     tickets.assign(self_solvability="self").to_parquet(parquet)
     xlsx = tmp_path / "sample.xlsx"
-    assert cli(["label", "export", "--tickets", str(parquet), "--n", "5", "--out", str(xlsx), "--seed", "2"]) == 0
-    fill(xlsx, [("Telefonie", "IT nodig")] * 5, [("Telefonie", "IT nodig")] * 4 + [("Overige", "IT nodig")])
-    assert cli(["label", "import", str(xlsx), "--out", str(tmp_path / "labels.csv"), "--tickets", str(parquet)]) == 0
+    assert (
+        cli(
+            [
+                "label",
+                "export",
+                "--tickets",
+                str(parquet),
+                "--n",
+                "5",
+                "--out",
+                str(xlsx),
+                "--seed",
+                "2",
+            ]
+        )
+        == 0
+    )
+    fill(
+        xlsx,
+        [("Telefonie", "IT nodig")] * 5,
+        [("Telefonie", "IT nodig")] * 4 + [("Overige", "IT nodig")],
+    )
+    assert (
+        cli(
+            [
+                "label",
+                "import",
+                str(xlsx),
+                "--out",
+                str(tmp_path / "labels.csv"),
+                "--tickets",
+                str(parquet),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "kappa" in out and "A vs classifier" in out
     assert len(pd.read_csv(tmp_path / "labels.csv")) == 5
@@ -159,12 +228,36 @@ def test_cli_label_roundtrip(tickets, tmp_path, capsys):
 
 def test_metric_dictionary_covers_every_volume_metric():
     dictionary = load_metric_dictionary()
-    t = pd.DataFrame({"ticket_id": ["1"], "self_solvability": ["self"], "requester_kind": ["staff"],
-                      "response_business_hours": [1.0], "resolution_business_hours": [2.0], "is_reopened": [False], "time_spent_minutes": [30]})
-    people = pd.DataFrame({"hire_date": pd.to_datetime(["2020-01-01"]), "exit_date": pd.to_datetime([None]), "fte": [1.0]})
-    metrics = volume_summary(t, people, pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-31"))["metric"]
+    t = pd.DataFrame(
+        {
+            "ticket_id": ["1"],
+            "self_solvability": ["self"],
+            "requester_kind": ["staff"],
+            "response_business_hours": [1.0],
+            "resolution_business_hours": [2.0],
+            "is_reopened": [False],
+            "time_spent_minutes": [30],
+        }
+    )
+    people = pd.DataFrame(
+        {
+            "hire_date": pd.to_datetime(["2020-01-01"]),
+            "exit_date": pd.to_datetime([None]),
+            "fte": [1.0],
+        }
+    )
+    metrics = volume_summary(t, people, pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-31"))[
+        "metric"
+    ]
     assert set(metrics) <= set(dictionary["id"])
-    assert dictionary[["name_nl", "name_en", "definition_nl", "definition_en", "formula", "unit", "source"]].ne("").all().all()
+    assert (
+        dictionary[
+            ["name_nl", "name_en", "definition_nl", "definition_en", "formula", "unit", "source"]
+        ]
+        .ne("")
+        .all()
+        .all()
+    )
 
 
 def test_metric_dictionary_errors_name_the_metric(tmp_path):

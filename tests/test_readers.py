@@ -30,7 +30,12 @@ def test_read_table_detects_encoding_and_separator(tmp_path, encoding, sep):
     text += sep.join(["M2501 0001", "Café-printer geeft foutmelding", "Printen"]) + "\n"
     path.write_bytes(text.encode(encoding))
     frame = read_table(path)
-    assert list(frame.columns) == ["Meldingnummer", "Korte omschrijving", "Categorie", "_source_row"]
+    assert list(frame.columns) == [
+        "Meldingnummer",
+        "Korte omschrijving",
+        "Categorie",
+        "_source_row",
+    ]
     assert frame.loc[0, "Korte omschrijving"] == "Café-printer geeft foutmelding"
     assert frame.loc[0, "_source_row"] == 2
 
@@ -52,7 +57,9 @@ def test_read_table_empty_file_is_a_clear_error(tmp_path):
 
 def test_read_table_excel(tmp_path):
     path = tmp_path / "export.xlsx"
-    pd.DataFrame({"ticket_id": ["1"], "opened_at": ["2025-01-02 10:00"], "title": ["x"]}).to_excel(path, index=False)
+    pd.DataFrame({"ticket_id": ["1"], "opened_at": ["2025-01-02 10:00"], "title": ["x"]}).to_excel(
+        path, index=False
+    )
     frame = read_table(path)
     assert frame.loc[0, "opened_at"] == "2025-01-02 10:00"
 
@@ -63,7 +70,14 @@ def test_normalise_header():
 
 def test_parse_datetime_forms_and_dst():
     values = pd.Series(
-        ["30-03-2025 01:30", "30-03-2025 03:30", "2025-07-01 12:00", "01/07/2025 12:00", "niet", "2021-02-11T06:32:36.303+0000"]
+        [
+            "30-03-2025 01:30",
+            "30-03-2025 03:30",
+            "2025-07-01 12:00",
+            "01/07/2025 12:00",
+            "niet",
+            "2021-02-11T06:32:36.303+0000",
+        ]
     )
     parsed = parse_datetime(values)
     # 30 March 2025: Brussels switches from UTC+1 to UTC+2 at 02:00 local time.
@@ -76,14 +90,17 @@ def test_parse_datetime_forms_and_dst():
 
 
 def test_parse_number_and_duration():
-    assert parse_number(pd.Series(["1.234,5", "-3,25", "1,234.5"])).tolist() == [1234.5, -3.25, 1234.5]
+    assert parse_number(pd.Series(["1.234,5", "-3,25", "1,234.5"])).tolist() == [
+        1234.5,
+        -3.25,
+        1234.5,
+    ]
     assert parse_duration_minutes(pd.Series(["2:05", "90"])).tolist() == [125.0, 90.0]
 
 
 # --------------------------------------------------------------------------------------
 # Property-based: generated CSV files read back cell for cell
 # --------------------------------------------------------------------------------------
-
 
 
 # Letters, digits, punctuation, accents that cp1252 and latin-1 both encode, a quote, a line
@@ -101,10 +118,14 @@ def csv_files(draw):
     n_cols = draw(st.integers(2, 5))
     n_rows = draw(st.integers(1, 6))
     cell = st.text(alphabet=_BASE + separator, max_size=12)
-    rows = draw(st.lists(st.lists(cell, min_size=n_cols, max_size=n_cols), min_size=n_rows, max_size=n_rows))
+    rows = draw(
+        st.lists(st.lists(cell, min_size=n_cols, max_size=n_cols), min_size=n_rows, max_size=n_rows)
+    )
     header = [f"col{i}" for i in range(n_cols)]
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=separator, quoting=quoting, lineterminator="\n").writerows([header, *rows])
+    csv.writer(buffer, delimiter=separator, quoting=quoting, lineterminator="\n").writerows(
+        [header, *rows]
+    )
     return buffer.getvalue().encode(encoding), separator, header, rows
 
 
@@ -113,7 +134,9 @@ def _expected(value: str):
     return None if stripped.lower() in MISSING_TOKENS else stripped
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(csv_files())
 def test_generated_csv_reads_back(tmp_path, generated):
     data, separator, header, rows = generated

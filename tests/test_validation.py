@@ -30,7 +30,9 @@ def test_simulated_organisation_is_shaped_like_a_municipality():
     # the events are the self-solvable tickets, each inside its person's segment
     assert len(events) == panel["n_self"].sum()
     merged = events.merge(panel, on=["person_key", "segment"])
-    assert ((merged["day"] >= merged["period_start"]) & (merged["day"] < merged["period_end"])).all()
+    assert (
+        (merged["day"] >= merged["period_start"]) & (merged["day"] < merged["period_end"])
+    ).all()
     # the panel has what the registry needs: every hypothesis is testable
     result = run_registry(panel, load_registry(), events=events, n_boot=99, robustness=False)
     assert (result["status"] != "not_testable").all()

@@ -120,7 +120,9 @@ def bench_one(n_tickets: int, workdir: Path) -> list[dict]:
     return rows
 
 
-def _bench_model(tickets, folder: Path, rows: list[dict], n_tickets: int, max_train: int = 50_000) -> None:
+def _bench_model(
+    tickets, folder: Path, rows: list[dict], n_tickets: int, max_train: int = 50_000
+) -> None:
     """Train the learned classifier on up to ``max_train`` labelled tickets (no cross-validation,
     as ``selfreliance model train --cv 0``) and classify every ticket with rule fallback."""
     import pandas as pd

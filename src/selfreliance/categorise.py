@@ -108,7 +108,9 @@ def _compile(path: Path, type_id: str, source: str) -> re.Pattern:
     try:
         return re.compile(source)
     except (re.error, TypeError) as exc:
-        raise SelfRelianceError(f"{path}: pattern {source!r} of question type {type_id!r}: {exc}") from exc
+        raise SelfRelianceError(
+            f"{path}: pattern {source!r} of question type {type_id!r}: {exc}"
+        ) from exc
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
@@ -140,18 +142,29 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
                 f"{path}: question type {type_id!r} has self_solvability "
                 f"{entry['self_solvability']!r}; use one of {', '.join(SOLVABILITY_CLASSES)}."
             )
-        rows.append({"id": type_id, **{k: v for k, v in entry.items() if k not in ("patterns", "categories")}})
+        rows.append(
+            {
+                "id": type_id,
+                **{k: v for k, v in entry.items() if k not in ("patterns", "categories")},
+            }
+        )
         for pattern in entry.get("patterns") or []:
             if not isinstance(pattern, dict) or "re" not in pattern:
-                raise SelfRelianceError(f"{path}: each pattern of {type_id!r} needs 're:' (and optionally 'w:').")
-            patterns.append((type_id, _compile(path, type_id, pattern["re"]), float(pattern.get("w", 1))))
+                raise SelfRelianceError(
+                    f"{path}: each pattern of {type_id!r} needs 're:' (and optionally 'w:')."
+                )
+            patterns.append(
+                (type_id, _compile(path, type_id, pattern["re"]), float(pattern.get("w", 1)))
+            )
         if entry.get("categories"):
             category_patterns.append((type_id, _compile(path, type_id, entry["categories"])))
     if FALLBACK_TYPE not in {r["id"] for r in rows}:
         raise SelfRelianceError(f"{path}: the codebook needs a question type {FALLBACK_TYPE!r}.")
     unknown = set(spec.get("weights") or {}) - set(DEFAULT_WEIGHTS)
     if unknown:
-        raise SelfRelianceError(f"{path}: unknown weights {sorted(unknown)}; use {', '.join(DEFAULT_WEIGHTS)}.")
+        raise SelfRelianceError(
+            f"{path}: unknown weights {sorted(unknown)}; use {', '.join(DEFAULT_WEIGHTS)}."
+        )
     weights = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in (spec.get("weights") or {}).items()}}
     types = pd.DataFrame(rows).set_index("id", drop=False)
     return Codebook(
@@ -310,19 +323,33 @@ def rule_scores(tickets: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     used when present.
     """
     empty = pd.Series("", index=tickets.index, dtype="str")
-    title = correct_typos(normalise_text(tickets["title"] if "title" in tickets else empty), codebook)
-    body = correct_typos(normalise_text(tickets["description"] if "description" in tickets else empty), codebook)
+    title = correct_typos(
+        normalise_text(tickets["title"] if "title" in tickets else empty), codebook
+    )
+    body = correct_typos(
+        normalise_text(tickets["description"] if "description" in tickets else empty), codebook
+    )
     w = codebook.weights
     type_ids = codebook.question_types
     column = {t: i for i, t in enumerate(type_ids)}
     scores = np.zeros((len(tickets), len(type_ids)))
     for type_id, pattern, weight in codebook.patterns:
-        hits = w["title"] * title.str.count(pattern).to_numpy() + w["description"] * body.str.count(pattern).to_numpy()
+        hits = (
+            w["title"] * title.str.count(pattern).to_numpy()
+            + w["description"] * body.str.count(pattern).to_numpy()
+        )
         scores[:, column[type_id]] += weight * np.minimum(hits, 3 * w["title"])
-    category, subcategory = _category_text(tickets, "category"), _category_text(tickets, "subcategory")
+    category, subcategory = (
+        _category_text(tickets, "category"),
+        _category_text(tickets, "subcategory"),
+    )
     for type_id, pattern in codebook.category_patterns:
-        scores[:, column[type_id]] += w["category"] * category.str.count(pattern).gt(0).to_numpy(dtype=float)
-        scores[:, column[type_id]] += w["subcategory"] * subcategory.str.count(pattern).gt(0).to_numpy(dtype=float)
+        scores[:, column[type_id]] += w["category"] * category.str.count(pattern).gt(0).to_numpy(
+            dtype=float
+        )
+        scores[:, column[type_id]] += w["subcategory"] * subcategory.str.count(pattern).gt(
+            0
+        ).to_numpy(dtype=float)
     return pd.DataFrame(scores, index=tickets.index, columns=type_ids)
 
 
@@ -348,7 +375,9 @@ def classify_rules(tickets: pd.DataFrame, codebook: Codebook | None = None) -> p
     question_type = np.where(decided, type_ids[matrix.argmax(axis=1)], FALLBACK_TYPE)
     out = tickets.copy()
     out["question_type"] = pd.Series(question_type, index=tickets.index, dtype="string")
-    out["self_solvability"] = out["question_type"].map(codebook.types["self_solvability"]).astype("string")
+    out["self_solvability"] = (
+        out["question_type"].map(codebook.types["self_solvability"]).astype("string")
+    )
     out["confidence"] = np.where(decided, top / np.where(total > 0, total, 1), 0.0)
     out["classified_by"] = "rules"
     out["codebook_version"] = codebook.version

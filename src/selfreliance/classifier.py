@@ -90,21 +90,31 @@ class WordwiseCharTfidf(TransformerMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, ngram_range: tuple[int, int] = (2, 5), min_df: int = 2, max_features: int | None = None, sublinear_tf: bool = True):
+    def __init__(
+        self,
+        ngram_range: tuple[int, int] = (2, 5),
+        min_df: int = 2,
+        max_features: int | None = None,
+        sublinear_tf: bool = True,
+    ):
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_features = max_features
         self.sublinear_tf = sublinear_tf
 
     def _word_counts(self, docs) -> tuple[sp.csr_matrix, np.ndarray]:
-        counter = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, dtype=np.float32)
+        counter = CountVectorizer(
+            tokenizer=str.split, token_pattern=None, lowercase=False, dtype=np.float32
+        )
         counts = counter.fit_transform(docs)
         return counts, counter.get_feature_names_out()
 
     def _ngram_counts(self, docs, fit: bool) -> sp.csr_matrix:
         words, vocabulary = self._word_counts(docs)
         if fit:
-            grams = CountVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, lowercase=False, dtype=np.float32)
+            grams = CountVectorizer(
+                analyzer="char_wb", ngram_range=self.ngram_range, lowercase=False, dtype=np.float32
+            )
             per_word = grams.fit_transform(vocabulary)
             per_doc = (words @ per_word).tocsr()
             df = np.bincount(per_doc.indices, minlength=per_doc.shape[1])
@@ -115,7 +125,13 @@ class WordwiseCharTfidf(TransformerMixin, BaseEstimator):
             names = grams.get_feature_names_out()[keep]
             self.vocabulary_ = {g: i for i, g in enumerate(names)}
             return per_doc[:, keep]
-        grams = CountVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, lowercase=False, vocabulary=self.vocabulary_, dtype=np.float32)
+        grams = CountVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.ngram_range,
+            lowercase=False,
+            vocabulary=self.vocabulary_,
+            dtype=np.float32,
+        )
         return (words @ grams.transform(vocabulary)).tocsr()
 
     def fit(self, docs, y=None):
@@ -140,7 +156,9 @@ def _as_list(docs) -> list[str]:
     return [str(d) for d in docs]
 
 
-def model_input(tickets: pd.DataFrame, text: str | list[str] = ("title", "description")) -> pd.DataFrame:
+def model_input(
+    tickets: pd.DataFrame, text: str | list[str] = ("title", "description")
+) -> pd.DataFrame:
     """The model's input frame: ``text`` (normalised, joined text columns), ``category``, ``subcategory``.
 
     Text is normalised as for the rules (:func:`~selfreliance.categorise.normalise_text`) and
@@ -162,20 +180,32 @@ def model_input(tickets: pd.DataFrame, text: str | list[str] = ("title", "descri
     columns = [text] if isinstance(text, str) else list(text)
     missing = [c for c in columns if c not in tickets]
     if len(missing) == len(columns):
-        raise SelfRelianceError(f"No text column {', '.join(columns)} in the data (columns: {', '.join(map(str, tickets.columns))}).")
+        raise SelfRelianceError(
+            f"No text column {', '.join(columns)} in the data (columns: {', '.join(map(str, tickets.columns))})."
+        )
     parts = [tickets[c].astype("str").fillna("") for c in columns if c in tickets]
     joined = parts[0]
     for part in parts[1:]:
         joined = joined + "\n" + part
     # Digits are identifiers (ticket, room, phone numbers), not content: one token for all.
-    out = pd.DataFrame({"text": normalise_text(joined).str.replace(r"[0-9]+", "0", regex=True)}, index=tickets.index)
+    out = pd.DataFrame(
+        {"text": normalise_text(joined).str.replace(r"[0-9]+", "0", regex=True)},
+        index=tickets.index,
+    )
     for column in ("category", "subcategory"):
         values = tickets[column] if column in tickets else pd.Series("", index=tickets.index)
         out[column] = values.astype("str").fillna("").str.strip().str.lower()
     return out
 
 
-def build_model(*, C: float = 10.0, min_df: int = 2, calibration_folds: int = 3, use_category: bool = True, seed: int = 0) -> Pipeline:
+def build_model(
+    *,
+    C: float = 10.0,
+    min_df: int = 2,
+    calibration_folds: int = 3,
+    use_category: bool = True,
+    seed: int = 0,
+) -> Pipeline:
     """An unfitted classification pipeline (input: a :func:`model_input` frame).
 
     Parameters
@@ -192,21 +222,46 @@ def build_model(*, C: float = 10.0, min_df: int = 2, calibration_folds: int = 3,
         Random state of the SVM.
     """
     transformers = [
-        ("word", TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, max_features=200_000, lowercase=False, dtype=np.float32), "text"),
-        ("char", WordwiseCharTfidf(ngram_range=(2, 5), min_df=min_df, max_features=300_000), "text"),
+        (
+            "word",
+            TfidfVectorizer(
+                ngram_range=(1, 2),
+                min_df=min_df,
+                sublinear_tf=True,
+                max_features=200_000,
+                lowercase=False,
+                dtype=np.float32,
+            ),
+            "text",
+        ),
+        (
+            "char",
+            WordwiseCharTfidf(ngram_range=(2, 5), min_df=min_df, max_features=300_000),
+            "text",
+        ),
     ]
     if use_category:
-        transformers.append(("category", OneHotEncoder(handle_unknown="ignore", min_frequency=min_df), ["category", "subcategory"]))
+        transformers.append(
+            (
+                "category",
+                OneHotEncoder(handle_unknown="ignore", min_frequency=min_df),
+                ["category", "subcategory"],
+            )
+        )
     features = ColumnTransformer(transformers, sparse_threshold=1.0)
     # Multinomial logistic regression by L-BFGS: on 50,000 tickets an order of magnitude faster
     # than liblinear's one-vs-rest SVMs, which converge slowly on near-duplicate tickets with
     # different labels. Its probabilities are still calibrated (Platt) on held-out folds.
-    linear = LogisticRegression(C=C, class_weight="balanced", max_iter=300, tol=1e-3, random_state=seed)
+    linear = LogisticRegression(
+        C=C, class_weight="balanced", max_iter=300, tol=1e-3, random_state=seed
+    )
     model = CalibratedClassifierCV(linear, method="sigmoid", cv=calibration_folds)
     return Pipeline([("features", features), ("model", model)])
 
 
-def drop_rare_classes(X: pd.DataFrame, y: pd.Series, minimum: int = MIN_PER_CLASS) -> tuple[pd.DataFrame, pd.Series, dict[str, int]]:
+def drop_rare_classes(
+    X: pd.DataFrame, y: pd.Series, minimum: int = MIN_PER_CLASS
+) -> tuple[pd.DataFrame, pd.Series, dict[str, int]]:
     """Leave out labels with fewer than ``minimum`` tickets (they cannot be learned and checked).
 
     Returns the remaining X and y and ``{label: count}`` of what was left out; tickets of those
@@ -224,7 +279,9 @@ def drop_rare_classes(X: pd.DataFrame, y: pd.Series, minimum: int = MIN_PER_CLAS
     return X.loc[keep.to_numpy()], y[keep], {str(k): int(v) for k, v in rare.items()}
 
 
-def training_frame(data: pd.DataFrame, *, text: str | list[str], label: str) -> tuple[pd.DataFrame, pd.Series]:
+def training_frame(
+    data: pd.DataFrame, *, text: str | list[str], label: str
+) -> tuple[pd.DataFrame, pd.Series]:
     """Model input and labels of the rows that have a label (blank labels are dropped).
 
     Examples
@@ -235,7 +292,9 @@ def training_frame(data: pd.DataFrame, *, text: str | list[str], label: str) -> 
     (['printer kapot', 'wachtwoord vergeten'], ['printer', 'password'])
     """
     if label not in data:
-        raise SelfRelianceError(f"No label column {label!r} in the data (columns: {', '.join(map(str, data.columns))}).")
+        raise SelfRelianceError(
+            f"No label column {label!r} in the data (columns: {', '.join(map(str, data.columns))})."
+        )
     rows = data[label].astype("str").str.strip().replace("", pd.NA).notna()
     subset = data.loc[rows]
     return model_input(subset, text), subset[label].astype("str").str.strip()
@@ -245,7 +304,9 @@ def data_sha256(X: pd.DataFrame, y: pd.Series) -> str:
     """SHA-256 of the training texts, categories and labels (order-sensitive)."""
     digest = hashlib.sha256()
     for column in (*[X[c] for c in X.columns], y):
-        digest.update(pd.util.hash_pandas_object(column.astype("str"), index=False).to_numpy().tobytes())
+        digest.update(
+            pd.util.hash_pandas_object(column.astype("str"), index=False).to_numpy().tobytes()
+        )
     return digest.hexdigest()
 
 
@@ -263,7 +324,9 @@ def per_class_scores(y_true, y_pred, labels: list[str] | None = None) -> pd.Data
     y_true, y_pred = pd.Series(y_true).astype("str"), pd.Series(y_pred).astype("str")
     labels = labels or sorted(set(y_true) | set(y_pred))
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
-    return pd.DataFrame({"label": labels, "precision": p, "recall": r, "f1": f, "support": s.astype(int)})
+    return pd.DataFrame(
+        {"label": labels, "precision": p, "recall": r, "f1": f, "support": s.astype(int)}
+    )
 
 
 def confusion_table(y_true, y_pred, labels: list[str] | None = None) -> pd.DataFrame:
@@ -320,17 +383,23 @@ class Evaluation:
         }
 
 
-def _evaluation(truth: pd.Series, predicted: pd.Series, probability: np.ndarray, extra: dict | None = None) -> Evaluation:
+def _evaluation(
+    truth: pd.Series, predicted: pd.Series, probability: np.ndarray, extra: dict | None = None
+) -> Evaluation:
     labels = sorted(set(truth) | set(predicted))
     return Evaluation(
         summary={**summary_scores(truth, predicted), **(extra or {})},
         per_class=per_class_scores(truth, predicted, labels),
         confusion=confusion_table(truth, predicted, labels),
-        predictions=pd.DataFrame({"true": truth, "predicted": predicted, "probability": probability}, index=truth.index),
+        predictions=pd.DataFrame(
+            {"true": truth, "predicted": predicted, "probability": probability}, index=truth.index
+        ),
     )
 
 
-def cross_validate(X: pd.DataFrame, y: pd.Series, *, folds: int = 5, seed: int = 0, **model_options) -> Evaluation:
+def cross_validate(
+    X: pd.DataFrame, y: pd.Series, *, folds: int = 5, seed: int = 0, **model_options
+) -> Evaluation:
     """Stratified k-fold cross-validation: every ticket predicted by a model that did not see it.
 
     Labels with fewer than ``MIN_PER_CLASS`` tickets are left out (``dropped_classes``); the
@@ -348,17 +417,36 @@ def cross_validate(X: pd.DataFrame, y: pd.Series, *, folds: int = 5, seed: int =
         float(f1_score(y.iloc[test], predicted.iloc[test], average="macro", zero_division=0))
         for _, test in splitter.split(X, y)
     ]
-    return _evaluation(y, predicted, proba.max(axis=1), {"folds": folds, "macro_f1_folds": per_fold, "dropped_classes": dropped})
+    return _evaluation(
+        y,
+        predicted,
+        proba.max(axis=1),
+        {"folds": folds, "macro_f1_folds": per_fold, "dropped_classes": dropped},
+    )
 
 
-def holdout_evaluate(X: pd.DataFrame, y: pd.Series, *, test_size: float = 0.2, seed: int = 0, **model_options) -> Evaluation:
+def holdout_evaluate(
+    X: pd.DataFrame, y: pd.Series, *, test_size: float = 0.2, seed: int = 0, **model_options
+) -> Evaluation:
     """Train on a stratified share of the tickets, score on the rest (``test_size``)."""
     X, y, dropped = drop_rare_classes(X, y)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, stratify=y, random_state=seed)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_size, stratify=y, random_state=seed
+    )
     model = build_model(seed=seed, **model_options).fit(X_train, y_train)
     proba = model.predict_proba(X_test)
     predicted = pd.Series(model.classes_[proba.argmax(axis=1)], index=y_test.index)
-    return _evaluation(y_test, predicted, proba.max(axis=1), {"n_train": int(len(y_train)), "test_size": test_size, "seed": seed, "dropped_classes": dropped})
+    return _evaluation(
+        y_test,
+        predicted,
+        proba.max(axis=1),
+        {
+            "n_train": int(len(y_train)),
+            "test_size": test_size,
+            "seed": seed,
+            "dropped_classes": dropped,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- train, save, load
@@ -375,7 +463,9 @@ class TrainedModel:
     def classes(self) -> list[str]:
         return [str(c) for c in self.pipeline.classes_]
 
-    def predict_proba(self, X: pd.DataFrame, *, chunk_size: int = 50_000, n_jobs: int | None = None) -> pd.DataFrame:
+    def predict_proba(
+        self, X: pd.DataFrame, *, chunk_size: int = 50_000, n_jobs: int | None = None
+    ) -> pd.DataFrame:
         """Class probabilities (tickets x classes).
 
         Large inputs go in chunks of ``chunk_size`` rows, which bounds memory (the character
@@ -457,12 +547,17 @@ def train_model(
             metadata["threshold"] = threshold
             metadata["threshold_search"] = table.to_dict(orient="records")
             best = table.loc[table["threshold"].eq(threshold)].iloc[0]
-            metadata["cross_validation_with_fallback"] = {"macro_f1": float(best["macro_f1"]), "rules_share": float(best["rules_share"])}
+            metadata["cross_validation_with_fallback"] = {
+                "macro_f1": float(best["macro_f1"]),
+                "rules_share": float(best["rules_share"]),
+            }
     pipeline = build_model(seed=seed, **model_options).fit(X[list(FEATURE_COLUMNS)], y)
     return TrainedModel(pipeline, metadata)
 
 
-def choose_threshold(predictions: pd.DataFrame, rules: pd.Series, grid: np.ndarray | None = None) -> tuple[float, pd.DataFrame]:
+def choose_threshold(
+    predictions: pd.DataFrame, rules: pd.Series, grid: np.ndarray | None = None
+) -> tuple[float, pd.DataFrame]:
     """The fallback threshold that maximises macro-F1 of model-or-rules on held-out predictions.
 
     Parameters
@@ -491,7 +586,13 @@ def choose_threshold(predictions: pd.DataFrame, rules: pd.Series, grid: np.ndarr
     for threshold in grid:
         unsure = predictions["probability"] < threshold
         hybrid = predictions["predicted"].astype("str").where(~unsure, rules)
-        rows.append({"threshold": float(threshold), "macro_f1": summary_scores(predictions["true"], hybrid)["macro_f1"], "rules_share": float(unsure.mean())})
+        rows.append(
+            {
+                "threshold": float(threshold),
+                "macro_f1": summary_scores(predictions["true"], hybrid)["macro_f1"],
+                "rules_share": float(unsure.mean()),
+            }
+        )
     table = pd.DataFrame(rows)
     return float(table.loc[table["macro_f1"].idxmax(), "threshold"]), table
 
@@ -507,7 +608,11 @@ def save_model(model: TrainedModel, path: str | Path) -> tuple[Path, Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sio.dump(model.pipeline, path)
-    meta = {**model.metadata, "model_file": path.name, "model_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    meta = {
+        **model.metadata,
+        "model_file": path.name,
+        "model_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
     _metadata_path(path).write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
     return path, _metadata_path(path)
 
@@ -525,16 +630,27 @@ def load_model(path: str | Path) -> TrainedModel:
     path = Path(path)
     meta_file = _metadata_path(path)
     if not path.exists() or not meta_file.exists():
-        raise SelfRelianceError(f"Model {path} or its metadata {meta_file.name} not found: train one with `selfreliance model train`.")
+        raise SelfRelianceError(
+            f"Model {path} or its metadata {meta_file.name} not found: train one with `selfreliance model train`."
+        )
     metadata = json.loads(meta_file.read_text(encoding="utf-8"))
     if metadata.get("model_sha256") != hashlib.sha256(path.read_bytes()).hexdigest():
-        raise SelfRelianceError(f"{path} does not match the SHA-256 in {meta_file.name}: the file was changed; retrain the model.")
+        raise SelfRelianceError(
+            f"{path} does not match the SHA-256 in {meta_file.name}: the file was changed; retrain the model."
+        )
     untrusted = sio.get_untrusted_types(file=path)
-    allowed = {f"{__name__}.WordwiseCharTfidf", "builtins.method", "builtins.str.split",
-               "sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration"}
+    allowed = {
+        f"{__name__}.WordwiseCharTfidf",
+        "builtins.method",
+        "builtins.str.split",
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+    }
     unexpected = [t for t in untrusted if t not in allowed]
     if unexpected:
-        raise SelfRelianceError(f"{path} holds types this suite does not create ({', '.join(unexpected)}); not loaded.")
+        raise SelfRelianceError(
+            f"{path} holds types this suite does not create ({', '.join(unexpected)}); not loaded."
+        )
     pipeline = sio.load(path, trusted=untrusted)
     return TrainedModel(pipeline, metadata)
 
@@ -563,10 +679,18 @@ def classify_with_model(
     needs_review, codebook_version (or predicted_label, confidence, needs_review).
     """
     codebook = codebook or load_codebook()
-    threshold = model.metadata.get("threshold", DEFAULT_THRESHOLD) if threshold is None else threshold
-    proba = model.predict_proba(model_input(tickets, model.metadata.get("text_columns", ["title", "description"])))
+    threshold = (
+        model.metadata.get("threshold", DEFAULT_THRESHOLD) if threshold is None else threshold
+    )
+    proba = model.predict_proba(
+        model_input(tickets, model.metadata.get("text_columns", ["title", "description"]))
+    )
     top = proba.to_numpy().max(axis=1)
-    best = pd.Series(np.asarray(proba.columns)[proba.to_numpy().argmax(axis=1)], index=tickets.index, dtype="string")
+    best = pd.Series(
+        np.asarray(proba.columns)[proba.to_numpy().argmax(axis=1)],
+        index=tickets.index,
+        dtype="string",
+    )
     unsure = top < threshold
     out = tickets.copy()
     if not set(model.classes) <= set(codebook.question_types):
@@ -587,7 +711,9 @@ def classify_with_model(
     out["self_solvability"] = question_type.map(codebook.types["self_solvability"]).astype("string")
     out["confidence"] = confidence.astype(float)
     out["model_probability"] = top
-    out["classified_by"] = pd.Series(np.where(unsure, "rules", "model"), index=tickets.index, dtype="string")
+    out["classified_by"] = pd.Series(
+        np.where(unsure, "rules", "model"), index=tickets.index, dtype="string"
+    )
     out["needs_review"] = unsure & ~(agree | sure)
     out["codebook_version"] = codebook.version
     return out

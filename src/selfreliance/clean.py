@@ -49,7 +49,9 @@ def _safe_detail(values: pd.Series) -> pd.Series:
     number (short, digits and punctuation, scrubbed), else only its length. A name or a
     sentence that landed in a date column never reaches the quarantine file."""
     text = values.astype("string").fillna("(empty)")
-    looks_safe = text.str.fullmatch(_DATE_LIKE).fillna(False) & text.str.contains(r"[0-9]", regex=True).fillna(False)
+    looks_safe = text.str.fullmatch(_DATE_LIKE).fillna(False) & text.str.contains(
+        r"[0-9]", regex=True
+    ).fillna(False)
     safe = neutralise_formula(scrub_text(text.where(looks_safe, "")))
     described = "not a date (" + text.str.len().astype("string") + " characters)"
     return safe.where(looks_safe, described).where(text.ne("(empty)"), "(empty)").astype("string")
@@ -109,17 +111,30 @@ def quarantine_tickets(tickets: pd.DataFrame, *, as_of: pd.Timestamp | None = No
         pending = pending & ~hit
 
     if "_read_problem" in frame.columns:
-        take(frame["_read_problem"].notna(), "malformed_line",
-             lambda rows: rows["_read_problem"].astype("string").str.slice(0, 80))
+        take(
+            frame["_read_problem"].notna(),
+            "malformed_line",
+            lambda rows: rows["_read_problem"].astype("string").str.slice(0, 80),
+        )
     take(frame["ticket_id"].isna(), "missing_id", "no ticket number")
-    take(frame["opened_at"].isna(), "bad_opened_at", lambda rows: _safe_detail(rows["_raw_opened_at"]))
+    take(
+        frame["opened_at"].isna(),
+        "bad_opened_at",
+        lambda rows: _safe_detail(rows["_raw_opened_at"]),
+    )
     for column in DATE_COLUMNS[1:]:
         raw = frame[f"_raw_{column}"]
-        take(raw.notna() & frame[column].isna(), "bad_date",
-             lambda rows, c=column: c + ": " + _safe_detail(rows[f"_raw_{c}"]))
+        take(
+            raw.notna() & frame[column].isna(),
+            "bad_date",
+            lambda rows, c=column: c + ": " + _safe_detail(rows[f"_raw_{c}"]),
+        )
     for column in ("resolved_at", "closed_at"):
-        take(frame[column] < frame["opened_at"], "resolved_before_opened",
-             column + " before opened_at")
+        take(
+            frame[column] < frame["opened_at"],
+            "resolved_before_opened",
+            column + " before opened_at",
+        )
     future = pd.concat([frame[c] > as_of for c in DATE_COLUMNS], axis=1).any(axis=1)
     take(future, "future_date", f"a date after {as_of:%Y-%m-%d %H:%M}")
     for column in ("time_spent_minutes", "on_hold_minutes", "awaiting_user_minutes"):
@@ -134,10 +149,16 @@ def quarantine_tickets(tickets: pd.DataFrame, *, as_of: pd.Timestamp | None = No
     conflicting = unique_rows["ticket_id"].duplicated(keep=False)
     if conflicting.any():
         parts.append(
-            _quarantine_rows(unique_rows, conflicting, "conflicting_duplicate",
-                             "same ticket number with different content")
+            _quarantine_rows(
+                unique_rows,
+                conflicting,
+                "conflicting_duplicate",
+                "same ticket number with different content",
+            )
         )
-    drop = [f"_raw_{c}" for c in DATE_COLUMNS] + [c for c in ("_read_problem",) if c in unique_rows.columns]
+    drop = [f"_raw_{c}" for c in DATE_COLUMNS] + [
+        c for c in ("_read_problem",) if c in unique_rows.columns
+    ]
     kept = unique_rows.loc[~conflicting].drop(columns=drop)
     quarantine = (
         pd.concat(parts, ignore_index=True)
@@ -186,8 +207,12 @@ def add_waiting_times(tickets: pd.DataFrame, calendar: OfficeCalendar) -> pd.Dat
     done = out["resolved_at"].fillna(out["closed_at"])
     on_hold = (out["on_hold_minutes"].fillna(0) / 60).to_numpy()
     out["response_hours"] = calendar_hours_between(out["opened_at"], out["first_response_at"])
-    out["response_business_hours"] = business_hours_between(out["opened_at"], out["first_response_at"], calendar)
-    out["resolution_hours"] = (calendar_hours_between(out["opened_at"], done) - on_hold).clip(lower=0)
+    out["response_business_hours"] = business_hours_between(
+        out["opened_at"], out["first_response_at"], calendar
+    )
+    out["resolution_hours"] = (calendar_hours_between(out["opened_at"], done) - on_hold).clip(
+        lower=0
+    )
     out["resolution_business_hours"] = (
         business_hours_between(out["opened_at"], done, calendar) - on_hold
     ).clip(lower=0)
@@ -219,9 +244,12 @@ def _name_key(names: pd.Series) -> pd.Series:
     def key(text: pd.Series) -> pd.Series:
         swapped = text.str.replace(r"^\s*([^,]+),\s*(.+)$", r"\2 \1", regex=True)
         ascii_ = swapped.map(
-            lambda s: unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode(), na_action="ignore"
+            lambda s: unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode(),
+            na_action="ignore",
         )
-        return ascii_.str.casefold().str.replace(r"[^a-z ]", "", regex=True).str.split().str.join(" ")
+        return (
+            ascii_.str.casefold().str.replace(r"[^a-z ]", "", regex=True).str.split().str.join(" ")
+        )
 
     return _per_unique(names, key)
 
@@ -272,7 +300,11 @@ def link_requesters(tickets: pd.DataFrame, roster: pd.DataFrame | None) -> pd.Da
     per-person analysis; all tickets count for IT workload.
     """
     out = tickets.copy()
-    requester_login = out["requester_login"] if "requester_login" in out.columns else pd.Series(pd.NA, index=out.index, dtype="string")
+    requester_login = (
+        out["requester_login"]
+        if "requester_login" in out.columns
+        else pd.Series(pd.NA, index=out.index, dtype="string")
+    )
     if roster is None:
         out["person_id"] = pd.Series(pd.NA, index=out.index, dtype="string")
         out["matched_by"] = pd.Series(pd.NA, index=out.index, dtype="string")
@@ -295,7 +327,11 @@ def link_requesters(tickets: pd.DataFrame, roster: pd.DataFrame | None) -> pd.Da
     out["person_id"] = email_hit.combine_first(login_hit).combine_first(name_hit).astype("string")
     out["matched_by"] = pd.Series(
         np.select(
-            [email_hit.notna().to_numpy(), login_hit.notna().to_numpy(), name_hit.notna().to_numpy()],
+            [
+                email_hit.notna().to_numpy(),
+                login_hit.notna().to_numpy(),
+                name_hit.notna().to_numpy(),
+            ],
             ["email", "login", "name"],
             default=None,
         ),
@@ -309,10 +345,22 @@ def link_requesters(tickets: pd.DataFrame, roster: pd.DataFrame | None) -> pd.Da
         joined["exit_date"].isna().to_numpy() | (opened_day <= joined["exit_date"].to_numpy())
     )
     matched = out["person_id"].notna().to_numpy()
-    who = out["requester_name"].fillna("") + " " + out["requester_email"].fillna("") + " " + requester_login.fillna("")
-    system = _per_unique(who, lambda w: w.str.contains(SYSTEM_REQUESTER).astype("string")).eq("True").to_numpy()
+    who = (
+        out["requester_name"].fillna("")
+        + " "
+        + out["requester_email"].fillna("")
+        + " "
+        + requester_login.fillna("")
+    )
+    system = (
+        _per_unique(who, lambda w: w.str.contains(SYSTEM_REQUESTER).astype("string"))
+        .eq("True")
+        .to_numpy()
+    )
     domain = out["requester_email"].str.rsplit("@", n=1).str[-1].str.casefold()
-    out["requester_external"] = (domain.notna() & ~domain.isin(_organisation_domains(roster))).to_numpy() & ~matched
+    out["requester_external"] = (
+        domain.notna() & ~domain.isin(_organisation_domains(roster))
+    ).to_numpy() & ~matched
     out["requester_kind"] = np.select(
         [matched & employed, matched, system], ["staff", "ex_staff", "system"], default="unknown"
     )
@@ -352,7 +400,9 @@ def link_summary(tickets: pd.DataFrame) -> dict:
         "tickets": n,
         "share_matched": matched / n if n else None,
         "by_kind": {str(k): int(v) for k, v in kinds.items()},
-        "excluded_from_person_analysis": int(n - kinds.get("staff", 0)) if "unlinked" not in kinds else None,
+        "excluded_from_person_analysis": int(n - kinds.get("staff", 0))
+        if "unlinked" not in kinds
+        else None,
         "external_senders": int(tickets.get("requester_external", pd.Series(dtype=bool)).sum()),
     }
 
@@ -366,7 +416,12 @@ def age_band(birth_year: pd.Series, reference_year: int) -> pd.Series:
     ['30-39', '60+', nan]
     """
     age = (reference_year - birth_year.astype("Float64")).astype("float64")
-    return pd.cut(age, bins=AGE_BANDS, right=False, labels=AGE_LABELS).astype("string").astype(object).where(age.notna(), np.nan)
+    return (
+        pd.cut(age, bins=AGE_BANDS, right=False, labels=AGE_LABELS)
+        .astype("string")
+        .astype(object)
+        .where(age.notna(), np.nan)
+    )
 
 
 def pseudonymise_people(roster: pd.DataFrame, key: bytes, *, reference_year: int) -> pd.DataFrame:
@@ -389,7 +444,9 @@ def pseudonymise_people(roster: pd.DataFrame, key: bytes, *, reference_year: int
     )
 
 
-def protect_tickets(tickets: pd.DataFrame, key: bytes, *, names: list[str]) -> tuple[pd.DataFrame, dict]:
+def protect_tickets(
+    tickets: pd.DataFrame, key: bytes, *, names: list[str]
+) -> tuple[pd.DataFrame, dict]:
     """Replace the requester by a keyed pseudonym and scrub free text; drop direct identifiers.
 
     Text columns that may later be exported to a spreadsheet (title, description, category

@@ -38,7 +38,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from selfreliance.pipeline import Sources, discover_sources, run_ingest
 
     if args.tickets:
-        optional = {n: Path(getattr(args, n)) for n in ("roster", "survey", "instrument", "interventions", "labels") if getattr(args, n)}
+        optional = {
+            n: Path(getattr(args, n))
+            for n in ("roster", "survey", "instrument", "interventions", "labels")
+            if getattr(args, n)
+        }
         sources = Sources(tickets=Path(args.tickets), source=args.source, **optional)
     else:
         sources = discover_sources(Path(args.raw_dir))
@@ -50,7 +54,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if args.source != "auto":
             sources.source = args.source
     if sources.survey is not None and sources.instrument is None:
-        raise SelfRelianceError("--survey needs --instrument (the YAML file describing the scales).")
+        raise SelfRelianceError(
+            "--survey needs --instrument (the YAML file describing the scales)."
+        )
     try:
         summary = run_ingest(sources, Path(args.out))
     except (SelfRelianceError, KeyboardInterrupt):
@@ -68,20 +74,28 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         f"{counts['rows_quarantined']} quarantined."
     )
     if collapsed > 0:
-        print(f"  The file is an event log: {summary['file_rows']} events collapsed to {counts['rows_read']} tickets.")
+        print(
+            f"  The file is an event log: {summary['file_rows']} events collapsed to {counts['rows_read']} tickets."
+        )
     for reason, n in summary["quarantine_reasons"].items():
         print(f"  quarantined, {reason}: {n}")
     if counts["rows_quarantined"]:
-        print(f"  See {Path(args.out) / 'quarantine.csv'} (row numbers, ticket numbers and reasons).")
+        print(
+            f"  See {Path(args.out) / 'quarantine.csv'} (row numbers, ticket numbers and reasons)."
+        )
     if summary.get("text_truncated"):
-        print(f"  {summary['text_truncated']} text cells longer than {summary['max_text_chars']} characters were cut.")
+        print(
+            f"  {summary['text_truncated']} text cells longer than {summary['max_text_chars']} characters were cut."
+        )
     linking = summary.get("linking", {})
     if summary["has_roster"]:
         share = linking.get("share_matched") or 0.0
         kinds = ", ".join(f"{k} {v}" for k, v in linking.get("by_kind", {}).items())
         print(f"  Linked to the roster: {share:.1%} of kept tickets ({kinds}).")
     else:
-        print("No roster: ticket-level figures work; person-level analysis will say what it misses.")
+        print(
+            "No roster: ticket-level figures work; person-level analysis will say what it misses."
+        )
     print(f"Processed tables in {args.out}")
     return 0
 

@@ -115,7 +115,9 @@ def _tenure_band(hire: pd.Series, reference: pd.Timestamp) -> pd.Series:
     years = (reference - pd.to_datetime(hire)) / pd.Timedelta(days=365.25)
     bounds = [lo for lo, _ in TENURE_BANDS[1:]]
     labels = np.array([name for _, name in TENURE_BANDS], dtype=object)
-    band = pd.Series(labels[np.searchsorted(bounds, years.fillna(-1), side="right")], index=hire.index)
+    band = pd.Series(
+        labels[np.searchsorted(bounds, years.fillna(-1), side="right")], index=hire.index
+    )
     return band.where(years.notna())
 
 
@@ -132,7 +134,12 @@ def _employment_bounds(people: pd.DataFrame, window_stop: pd.Timestamp, onboardi
     emp_stop = (pd.to_datetime(people["exit_date"]) + _ONE_DAY).fillna(window_stop)
     onb_stop = hire + pd.DateOffset(months=onboarding_months)
     return pd.DataFrame(
-        {"person_key": people["person_key"], "hire": hire, "onb_stop": onb_stop, "emp_stop": emp_stop}
+        {
+            "person_key": people["person_key"],
+            "hire": hire,
+            "onb_stop": onb_stop,
+            "emp_stop": emp_stop,
+        }
     )
 
 
@@ -159,9 +166,7 @@ def _requested_in_employment(
     in_window = (local["at"] >= window_start) & (local["at"] < window_stop)
     employed = (local["at"] >= local["hire"]) & (local["at"] < local["emp_stop"])
     local = local[in_window & employed]
-    return local.assign(
-        segment=np.where(local["at"] < local["onb_stop"], "onboarding", "regular")
-    )
+    return local.assign(segment=np.where(local["at"] < local["onb_stop"], "onboarding", "regular"))
 
 
 def build_person_panel(
@@ -669,7 +674,7 @@ def _covariance(
     else:
         _, h_bb, h_ba, _, h_aa, dl_dr = _nb2_derivatives(y, x, mu, a)
         hessian = -np.block([[h_bb, h_ba[:, None]], [h_ba[None, :], np.array([[h_aa]])]])
-        scores = np.column_stack([x * ((y - mu) / (1 + a * mu))[:, None], -(1 / a) ** 2 * dl_dr])
+        scores = np.column_stack([x * ((y - mu) / (1 + a * mu))[:, None], -((1 / a) ** 2) * dl_dr])
         n_par = k + 1
     try:
         bread = np.linalg.inv(hessian)
@@ -803,8 +808,14 @@ def _fit(
         design_info=x_frame.design_info,
         converged=est.converged,
         dispersion=est.alpha if model == "negbin" else math.nan,
-        arrays={"y": y, "x": x, "offset": offset, "groups": groups, "mu": est.mu,
-                "index": y_frame.index},
+        arrays={
+            "y": y,
+            "x": x,
+            "offset": offset,
+            "groups": groups,
+            "mu": est.mu,
+            "index": y_frame.index,
+        },
     )
 
 
@@ -956,7 +967,9 @@ def _score_bootstrap(
         boot = np.einsum("bq,qr,br->b", boot_totals, meat_inv, boot_totals)
     else:
         meats = np.einsum("bg,gq,gr->bqr", draws**2, s_g, s_g)
-        boot = np.einsum("bq,bq->b", boot_totals, np.linalg.solve(meats, boot_totals[..., None])[..., 0])
+        boot = np.einsum(
+            "bq,bq->b", boot_totals, np.linalg.solve(meats, boot_totals[..., None])[..., 0]
+        )
     return float(np.mean(boot >= observed * (1 - 1e-10)))
 
 
@@ -1244,7 +1257,10 @@ def concentration_test(
     y_frame, x_frame, expo, _ = _design(panel, outcome, terms, "exposure", None)
     rows = panel.loc[y_frame.index]
     est = _fit_glm(
-        y_frame.to_numpy(dtype=float).ravel(), x_frame.to_numpy(dtype=float), np.log(expo), "poisson"
+        y_frame.to_numpy(dtype=float).ravel(),
+        x_frame.to_numpy(dtype=float),
+        np.log(expo),
+        "poisson",
     )
     person, persons = pd.factorize(rows["person_key"])
     counts = np.bincount(person, weights=y_frame.to_numpy(dtype=float).ravel())
@@ -1287,7 +1303,12 @@ def concentration_test(
 
 
 def _repeat_share(
-    rep: np.ndarray, person: np.ndarray, qtype: np.ndarray, day: np.ndarray, n_reps: int, window: int
+    rep: np.ndarray,
+    person: np.ndarray,
+    qtype: np.ndarray,
+    day: np.ndarray,
+    n_reps: int,
+    window: int,
 ) -> np.ndarray:
     """Per replicate, the share of events preceded by an event of the same person and type
     within ``window`` days (one sort on a combined integer key)."""
@@ -1316,7 +1337,9 @@ def _calendar_weights(days: np.ndarray, first: int, last: int) -> np.ndarray:
     month = span.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     ev_weekday = (days + 3) % 7
     ev_month = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    wd_factor = (np.bincount(ev_weekday, minlength=7) + 0.5) / (np.bincount(weekday, minlength=7) + 1)
+    wd_factor = (np.bincount(ev_weekday, minlength=7) + 0.5) / (
+        np.bincount(weekday, minlength=7) + 1
+    )
     m0 = month.min()
     n_m = int(month.max() - m0 + 1)
     ev_in = (ev_month >= m0) & (ev_month < m0 + n_m)
@@ -1378,7 +1401,9 @@ def repeat_test(
     hi = pd.to_datetime(rows["period_end"]).to_numpy().astype("datetime64[D]").astype(np.int64)
     first, last = int(lo.min()), int(hi.max())
     observed = float(
-        _repeat_share(np.zeros(len(ev_day), dtype=int), ev_person, ev_type, ev_day, 1, window_days)[0]
+        _repeat_share(np.zeros(len(ev_day), dtype=int), ev_person, ev_type, ev_day, 1, window_days)[
+            0
+        ]
     )
 
     rng = np.random.default_rng(seed)
@@ -1432,7 +1457,9 @@ def repeat_test(
         p_all = np.concatenate([e[0] for e in picked_events])
         t_all = np.concatenate([e[1] for e in picked_events])
         d_all = np.concatenate([e[2] for e in picked_events])
-        ci.append(_repeat_share(np.zeros(len(p_all), dtype=int), p_all, t_all, d_all, 1, window_days)[0])
+        ci.append(
+            _repeat_share(np.zeros(len(p_all), dtype=int), p_all, t_all, d_all, 1, window_days)[0]
+        )
     result = _ratio_summary(observed, null, np.array(ci), alpha=alpha, power=power)
     return {
         **result,
@@ -1891,7 +1918,9 @@ def _verdict_nl(row: Mapping[str, Any]) -> str:
         )
     else:
         effect = _OUTCOME_NL.get(row["outcome"], row["outcome"])
-        detail = f"{_nl(row['irr'])} keer zoveel {effect} per VTE-maand ({ci}; {_nl_q(row['q_val'])})"
+        detail = (
+            f"{_nl(row['irr'])} keer zoveel {effect} per VTE-maand ({ci}; {_nl_q(row['q_val'])})"
+        )
         if row["test"].startswith(("joint", "randomisation")):
             level = re.search(r"\[T\.(.+)\]$", row["contrast"])
             group = level.group(1) if level else row["contrast"]
@@ -2027,7 +2056,7 @@ def run_registry(
             reasons = [unavailable[c] for c in missing if c in unavailable]
             labels = [_data_label(hyp, c) for c in missing if c not in unavailable]
             row["reason"] = f"missing or empty column(s): {', '.join(missing)}"
-            parts = ([f"de nodige gegevens ontbreken ({', '.join(labels)})"] if labels else [])
+            parts = [f"de nodige gegevens ontbreken ({', '.join(labels)})"] if labels else []
             row["reason_nl"] = "; ".join(parts + reasons)
             rows.append(row)
             continue
@@ -2146,7 +2175,9 @@ def team_quadrants(panel: pd.DataFrame, *, min_size: int = 5) -> pd.DataFrame:
     """
     needed = {"self_efficacy", "motivation"}
     if not needed <= set(panel.columns):
-        raise SelfRelianceError("team_quadrants needs the survey scales self_efficacy and motivation.")
+        raise SelfRelianceError(
+            "team_quadrants needs the survey scales self_efficacy and motivation."
+        )
     person = panel.groupby("person_key").agg(
         team=("team", "first"),
         self_efficacy=("self_efficacy", "first"),
@@ -2160,7 +2191,9 @@ def team_quadrants(panel: pd.DataFrame, *, min_size: int = 5) -> pd.DataFrame:
     )
     small = (teams["n_respondents"] < min_size) | (teams["n_people"] < min_size)
     pooled = set(teams.index[small])
-    while pooled and teams.loc[sorted(pooled), ["n_respondents", "n_people"]].sum().min() < min_size:
+    while (
+        pooled and teams.loc[sorted(pooled), ["n_respondents", "n_people"]].sum().min() < min_size
+    ):
         shown = teams.drop(index=sorted(pooled))
         if shown.empty:
             break
@@ -2289,9 +2322,7 @@ def analyse_window(
                            robustness=robustness, unavailable=unavailable)  # fmt: skip
     availability = data_availability(registry, panel, events, unavailable)
     quadrants = (
-        team_quadrants(panel)
-        if {"self_efficacy", "motivation"} <= set(panel.columns)
-        else None
+        team_quadrants(panel) if {"self_efficacy", "motivation"} <= set(panel.columns) else None
     )
     onboarding = onboarding_curve(tickets, people, start=start, end=end)
     return Analysis(panel, results, tuple(missing), availability, agreement, events, quadrants,

@@ -67,7 +67,13 @@ TICKET_COLUMNS = (
 )
 DATE_COLUMNS = ("opened_at", "first_response_at", "resolved_at", "closed_at")
 TEXT_COLUMNS = ("title", "description")
-NUMERIC_COLUMNS = ("line", "time_spent_minutes", "reopen_count", "on_hold_minutes", "awaiting_user_minutes")
+NUMERIC_COLUMNS = (
+    "line",
+    "time_spent_minutes",
+    "reopen_count",
+    "on_hold_minutes",
+    "awaiting_user_minutes",
+)
 STRING_COLUMNS = tuple(c for c in TICKET_COLUMNS if c not in DATE_COLUMNS + NUMERIC_COLUMNS)
 REQUIRED_TICKET_COLUMNS = ("ticket_id", "opened_at")
 #: Free text longer than this is cut (and counted): a 200,000-character cell is a paste
@@ -90,7 +96,15 @@ ROSTER_COLUMNS = (
     "site",
 )
 ROSTER_SYNONYMS = {
-    "login": ("login", "username", "user name", "gebruikersnaam", "account", "samaccountname", "userid"),
+    "login": (
+        "login",
+        "username",
+        "user name",
+        "gebruikersnaam",
+        "account",
+        "samaccountname",
+        "userid",
+    ),
     "email": ("email", "e-mail", "e-mailadres", "mail"),
     "person_id": ("person_id", "personeelsnummer", "personnel number", "employee_id"),
 }
@@ -157,7 +171,12 @@ class Adapter:
 
     def signature(self) -> set[str]:
         """Normalised header labels that identify this export."""
-        labels = [s for group in (self.synonyms, self.extra, self.hours_after_opened) for v in group.values() for s in v]
+        labels = [
+            s
+            for group in (self.synonyms, self.extra, self.hours_after_opened)
+            for v in group.values()
+            for s in v
+        ]
         return {normalise_header(s) for s in (*labels, *self.identifying)}
 
 
@@ -172,18 +191,35 @@ TOPDESK = Adapter(
     name="topdesk",
     synonyms={
         "ticket_id": ("Meldingnummer", "Incidentnummer", "Nummer", "number", "naam"),
-        "opened_at": ("Aanmelddatum", "Datum aangemeld", "datumaangemeld", "callDate", "creationDate"),
+        "opened_at": (
+            "Aanmelddatum",
+            "Datum aangemeld",
+            "datumaangemeld",
+            "callDate",
+            "creationDate",
+        ),
         "first_response_at": ("Datum gereageerd", "Reactiedatum", "Gereageerd", "responseDate"),
         "resolved_at": ("Datum gereed", "Gereed", "datumgereed", "completedDate"),
         "closed_at": ("Datum afgemeld", "Afgemeld", "datumafgemeld", "closedDate"),
         "requester_email": ("E-mail aanmelder", "E-mailadres aanmelder", "caller.email", "Email"),
-        "requester_name": ("Naam aanmelder", "Aanmelder", "aanmeldernaam", "caller.dynamicName", "caller"),
+        "requester_name": (
+            "Naam aanmelder",
+            "Aanmelder",
+            "aanmeldernaam",
+            "caller.dynamicName",
+            "caller",
+        ),
         "requester_login": ("Loginnaam aanmelder", "caller.loginName", "caller.networkLoginName"),
         "channel": ("Soort binnenkomst", "soortbinnenkomst", "entryType", "entryType.name"),
         "category": ("Categorie", "category", "category.name"),
         "subcategory": ("Subcategorie", "subcategory", "subcategory.name"),
         "ticket_type": ("Soort melding", "Soort incident", "callType", "callType.name"),
-        "title": ("Korte omschrijving", "Korte omschrijving (Details)", "korteomschrijving", "briefDescription"),
+        "title": (
+            "Korte omschrijving",
+            "Korte omschrijving (Details)",
+            "korteomschrijving",
+            "briefDescription",
+        ),
         "description": ("Verzoek", "request"),
         "priority": ("Prioriteit", "priority", "priority.name"),
         "impact": ("Impact", "impact", "impact.name"),
@@ -205,19 +241,48 @@ TOPDESK = Adapter(
         )
     },
     line_values=_TOPDESK_LINES,
-    identifying=("Meldingnummer", "Behandelaarsgroep", "Korte omschrijving", "briefDescription", "callDate",
-                 "operatorGroup", "caller.dynamicName", "processingStatus", "Soort binnenkomst", "Verzoek"),
+    identifying=(
+        "Meldingnummer",
+        "Behandelaarsgroep",
+        "Korte omschrijving",
+        "briefDescription",
+        "callDate",
+        "operatorGroup",
+        "caller.dynamicName",
+        "processingStatus",
+        "Soort binnenkomst",
+        "Verzoek",
+    ),
 )
 
 GLPI = Adapter(
     name="glpi",
     synonyms={
         "ticket_id": ("ID",),
-        "opened_at": ("Opening date", "Date d'ouverture", "Begindatum", "Openingsdatum", "Datum van opening"),
-        "resolved_at": ("Resolution date", "Date de résolution", "Datum van de oplossing", "Oplossingsdatum"),
+        "opened_at": (
+            "Opening date",
+            "Date d'ouverture",
+            "Begindatum",
+            "Openingsdatum",
+            "Datum van opening",
+        ),
+        "resolved_at": (
+            "Resolution date",
+            "Date de résolution",
+            "Datum van de oplossing",
+            "Oplossingsdatum",
+        ),
         "closed_at": ("Closing date", "Date de clôture", "Afsluitdatum", "Sluitingsdatum"),
-        "first_response_at": ("Take into account date", "Date de prise en compte", "Datum van inachtneming"),
-        "requester_name": ("Requester - Requester", "Demandeur - Demandeur", "Aanvrager - Aanvrager"),
+        "first_response_at": (
+            "Take into account date",
+            "Date de prise en compte",
+            "Datum van inachtneming",
+        ),
+        "requester_name": (
+            "Requester - Requester",
+            "Demandeur - Demandeur",
+            "Aanvrager - Aanvrager",
+        ),
         "requester_email": ("Requester - Email", "Demandeur - Courriel", "Aanvrager - E-mail"),
         "title": ("Title", "Titre", "Titel"),
         "description": ("Description", "Beschrijving"),
@@ -229,16 +294,30 @@ GLPI = Adapter(
         "status": ("Status", "Statut"),
         "channel": ("Request source", "Source de la demande", "Aanvraagbron"),
         "operator_group": (
-            "Assigned to - Technician group", "Attribué à - Groupe de techniciens", "Toegekend aan - Technici groep",
+            "Assigned to - Technician group",
+            "Attribué à - Groupe de techniciens",
+            "Toegekend aan - Technici groep",
             "Toegekend aan - Groep technici",
         ),
         "time_spent_minutes": ("Total duration", "Durée totale", "Totale duur"),
     },
     id_thousands=True,
-    identifying=("Requester - Requester", "Demandeur - Demandeur", "Aanvrager - Aanvrager",
-                 "Assigned to - Technician", "Attribué à - Technicien", "Toegekend aan - Technicus",
-                 "Entity", "Entité", "Entiteit", "Opening date", "Date d'ouverture", "Last edit by",
-                 "Time to resolve", "Dernière modification"),
+    identifying=(
+        "Requester - Requester",
+        "Demandeur - Demandeur",
+        "Aanvrager - Aanvrager",
+        "Assigned to - Technician",
+        "Attribué à - Technicien",
+        "Toegekend aan - Technicus",
+        "Entity",
+        "Entité",
+        "Entiteit",
+        "Opening date",
+        "Date d'ouverture",
+        "Last edit by",
+        "Time to resolve",
+        "Dernière modification",
+    ),
 )
 
 SERVICENOW = Adapter(
@@ -268,9 +347,21 @@ SERVICENOW = Adapter(
         "time_spent_minutes": ("time_worked", "Time worked"),
     },
     requires_text=False,  # the audit event log carries no text; classification then says "other"
-    identifying=("short_description", "sys_created_on", "sys_updated_on", "sys_updated_at", "incident_state",
-                 "assignment_group", "caller_id", "Assignment group", "Short description", "contact_type",
-                 "sys_mod_count", "made_sla", "reassignment_count"),
+    identifying=(
+        "short_description",
+        "sys_created_on",
+        "sys_updated_on",
+        "sys_updated_at",
+        "incident_state",
+        "assignment_group",
+        "caller_id",
+        "Assignment group",
+        "Short description",
+        "contact_type",
+        "sys_mod_count",
+        "made_sla",
+        "reassignment_count",
+    ),
 )
 
 
@@ -330,7 +421,9 @@ def collapse_servicenow_events(raw: pd.DataFrame) -> pd.DataFrame:
         _updated=parse_datetime(raw[updated_col]),
         _mod=parse_number(raw[by_key["sysmodcount"]]) if "sysmodcount" in by_key else np.nan,
     )
-    events = events.sort_values([number_col, "_updated", "_mod", "_source_row"], kind="stable", na_position="first")
+    events = events.sort_values(
+        [number_col, "_updated", "_mod", "_source_row"], kind="stable", na_position="first"
+    )
     no_number = events[number_col].isna()
     loose = events.loc[no_number].drop(columns=["_updated", "_mod"])
     events = events.loc[~no_number]
@@ -352,12 +445,20 @@ def collapse_servicenow_events(raw: pd.DataFrame) -> pd.DataFrame:
     awaiting_user = state.str.casefold().eq("awaiting user info").fillna(False)
     open_state = ~state.isin(["Resolved", "Closed"]).fillna(False) & state.notna()
     was_done = state.isin(["Resolved", "Closed"]).fillna(False)
-    reopened = (grouped[state_col].shift(1).isin(["Resolved", "Closed"]).fillna(False) & open_state & ~was_done)
+    reopened = (
+        grouped[state_col].shift(1).isin(["Resolved", "Closed"]).fillna(False)
+        & open_state
+        & ~was_done
+    )
     left_new = state.ne("New").fillna(False) & state.notna()
     per_incident = pd.DataFrame(
         {
-            "on_hold_minutes": minutes.where(awaiting_any, 0).groupby(number, sort=False).sum(min_count=1),
-            "awaiting_user_minutes": minutes.where(awaiting_user, 0).groupby(number, sort=False).sum(min_count=1),
+            "on_hold_minutes": minutes.where(awaiting_any, 0)
+            .groupby(number, sort=False)
+            .sum(min_count=1),
+            "awaiting_user_minutes": minutes.where(awaiting_user, 0)
+            .groupby(number, sort=False)
+            .sum(min_count=1),
             "first_response_at": start.where(left_new).groupby(number, sort=False).min(),
             "_reopens": reopened.groupby(number, sort=False).sum(),
         }
@@ -385,8 +486,18 @@ ADAPTERS: dict[str, Adapter] = {a.name: a for a in (GENERIC, TOPDESK, GLPI, SERV
 # Column mappings (YAML) for any other system
 # --------------------------------------------------------------------------------------
 
-_MAPPING_KEYS = {"system", "description", "columns", "time_spent_parts", "dates", "read", "values",
-                 "hours_after_opened", "time_spent_unit", "id_thousands"}
+_MAPPING_KEYS = {
+    "system",
+    "description",
+    "columns",
+    "time_spent_parts",
+    "dates",
+    "read",
+    "values",
+    "hours_after_opened",
+    "time_spent_unit",
+    "id_thousands",
+}
 
 
 def _as_labels(value: object, where: str) -> tuple[str, ...]:
@@ -394,7 +505,9 @@ def _as_labels(value: object, where: str) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise SelfRelianceError(f"{where}: give a header label or a list of header labels, not {value!r}.")
+    raise SelfRelianceError(
+        f"{where}: give a header label or a list of header labels, not {value!r}."
+    )
 
 
 def load_mapping(path: str | Path) -> Adapter:
@@ -437,10 +550,14 @@ def load_mapping(path: str | Path) -> Adapter:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SelfRelianceError(f"{path}: not a valid YAML column mapping ({exc}).") from None
     if not isinstance(spec, dict) or not isinstance(spec.get("columns"), dict):
-        raise SelfRelianceError(f"{path}: a column mapping needs a 'columns:' section (canonical column: header label).")
+        raise SelfRelianceError(
+            f"{path}: a column mapping needs a 'columns:' section (canonical column: header label)."
+        )
     unknown_keys = set(spec) - _MAPPING_KEYS
     if unknown_keys:
-        raise SelfRelianceError(f"{path}: unknown key(s) {', '.join(sorted(unknown_keys))}; allowed: {', '.join(sorted(_MAPPING_KEYS))}.")
+        raise SelfRelianceError(
+            f"{path}: unknown key(s) {', '.join(sorted(unknown_keys))}; allowed: {', '.join(sorted(_MAPPING_KEYS))}."
+        )
     columns = spec["columns"]
     unknown = [c for c in columns if c not in TICKET_COLUMNS]
     if unknown:
@@ -448,21 +565,34 @@ def load_mapping(path: str | Path) -> Adapter:
             f"{path}: unknown canonical column(s) {', '.join(map(str, unknown))}; choose from {', '.join(TICKET_COLUMNS)}."
         )
     synonyms = {c: _as_labels(v, f"{path}: columns.{c}") for c, v in columns.items()}
-    hours_after = {c: _as_labels(v, f"{path}: hours_after_opened.{c}") for c, v in (spec.get("hours_after_opened") or {}).items()}
+    hours_after = {
+        c: _as_labels(v, f"{path}: hours_after_opened.{c}")
+        for c, v in (spec.get("hours_after_opened") or {}).items()
+    }
     missing = [c for c in REQUIRED_TICKET_COLUMNS if c not in synonyms]
     if missing:
-        raise SelfRelianceError(f"{path}: the mapping must name the export's column for {', '.join(missing)}.")
+        raise SelfRelianceError(
+            f"{path}: the mapping must name the export's column for {', '.join(missing)}."
+        )
     dates = spec.get("dates") or {}
     formats = dates.get("formats", dates.get("format", ()))
     values = spec.get("values") or {}
     line_values = {normalise_header(k): int(v) for k, v in (values.get("line") or {}).items()}
     value_maps = {
-        c: {normalise_header(k): str(v) for k, v in m.items()} for c, m in values.items() if c != "line" and m
+        c: {normalise_header(k): str(v) for k, v in m.items()}
+        for c, m in values.items()
+        if c != "line" and m
     }
-    extra = {"time_spent_minutes": _as_labels(spec["time_spent_parts"], f"{path}: time_spent_parts")} if spec.get("time_spent_parts") else {}
+    extra = (
+        {"time_spent_minutes": _as_labels(spec["time_spent_parts"], f"{path}: time_spent_parts")}
+        if spec.get("time_spent_parts")
+        else {}
+    )
     unit = spec.get("time_spent_unit", "minutes")
     if unit not in ("minutes", "hours", "seconds"):
-        raise SelfRelianceError(f"{path}: time_spent_unit must be minutes, hours or seconds, not {unit!r}.")
+        raise SelfRelianceError(
+            f"{path}: time_spent_unit must be minutes, hours or seconds, not {unit!r}."
+        )
     return Adapter(
         name=str(spec.get("system") or path.stem),
         synonyms=synonyms,
@@ -526,8 +656,16 @@ def score_header(columns: list[str], adapters: Mapping[str, Adapter] | None = No
     signatures = {name: a.signature() for name, a in adapters.items()}
     scores = []
     for name, adapter in adapters.items():
-        matched = {c for c, labels in adapter.synonyms.items() if found & {normalise_header(x) for x in labels}}
-        others = set().union(*(s for n, s in signatures.items() if n != name)) if len(signatures) > 1 else set()
+        matched = {
+            c
+            for c, labels in adapter.synonyms.items()
+            if found & {normalise_header(x) for x in labels}
+        }
+        others = (
+            set().union(*(s for n, s in signatures.items() if n != name))
+            if len(signatures) > 1
+            else set()
+        )
         own = found & (signatures[name] - others)
         identifying = found & {normalise_header(x) for x in adapter.identifying}
         missing = _missing_required(adapter, matched)
@@ -553,7 +691,9 @@ def detect_source(columns: list[str], *, path: str | Path = "") -> str:
     """
     scores = score_header(columns)
     best = scores[0]
-    seen = ", ".join(str(c) for c in columns[:15] if c != "_source_row") + (" ..." if len(columns) > 15 else "")
+    seen = ", ".join(str(c) for c in columns[:15] if c != "_source_row") + (
+        " ..." if len(columns) > 15 else ""
+    )
     where = f"{path}: " if path else ""
     if not best.usable:
         closest = "; ".join(
@@ -583,7 +723,9 @@ def _sheet_chooser(adapter: Adapter | None, path: Path) -> Callable[[dict[str, l
             if best.usable:
                 candidates[sheet] = best.weight
         if not candidates:
-            listing = "; ".join(f"{sheet!r}: {', '.join(cols[:8])}" for sheet, cols in headers.items())
+            listing = "; ".join(
+                f"{sheet!r}: {', '.join(cols[:8])}" for sheet, cols in headers.items()
+            )
             raise SelfRelianceError(
                 f"{path}: none of the {len(headers)} sheets looks like a ticket export"
                 f"{' for ' + adapter.name if adapter else ''}. Sheets found: {listing}. Put the ticket "
@@ -648,7 +790,9 @@ def to_canonical(raw: pd.DataFrame, adapter: Adapter, *, path: str | Path = "") 
     present = columns.keys() | hours_after.keys()
     missing = _missing_required(adapter, set(present))
     if missing:
-        wanted = "; ".join(f"{m} (e.g. {', '.join(adapter.synonyms.get(m, (m,))[:3])})" for m in missing)
+        wanted = "; ".join(
+            f"{m} (e.g. {', '.join(adapter.synonyms.get(m, (m,))[:3])})" for m in missing
+        )
         header = raw.attrs.get("header") or [c for c in raw.columns if c != "_source_row"]
         found = ", ".join(str(c) for c in header)
         raise SelfRelianceError(
@@ -657,8 +801,14 @@ def to_canonical(raw: pd.DataFrame, adapter: Adapter, *, path: str | Path = "") 
             "(or a column mapping, see README)."
         )
     index = raw.index
-    out = pd.DataFrame({name: columns.get(name, _empty(index)) for name in TICKET_COLUMNS}, index=index)
-    extra = [c for c in (_locate(raw, (label,)) for label in adapter.extra.get("time_spent_minutes", ())) if c]
+    out = pd.DataFrame(
+        {name: columns.get(name, _empty(index)) for name in TICKET_COLUMNS}, index=index
+    )
+    extra = [
+        c
+        for c in (_locate(raw, (label,)) for label in adapter.extra.get("time_spent_minutes", ()))
+        if c
+    ]
     duration = {
         "hours": parse_hours_as_minutes,
         "seconds": lambda values: parse_number(values) / 60,
@@ -669,7 +819,9 @@ def to_canonical(raw: pd.DataFrame, adapter: Adapter, *, path: str | Path = "") 
     else:
         out["time_spent_minutes"] = duration(out["time_spent_minutes"])
     for name in DATE_COLUMNS:
-        out[name] = parse_datetime(out[name], dayfirst=adapter.dayfirst, formats=adapter.date_formats)
+        out[name] = parse_datetime(
+            out[name], dayfirst=adapter.dayfirst, formats=adapter.date_formats
+        )
     for name, source in hours_after.items():
         offset = pd.to_timedelta(parse_hours_as_minutes(raw[source]), unit="min")
         out[name] = out[name].fillna(out["opened_at"] + offset)
@@ -677,7 +829,9 @@ def to_canonical(raw: pd.DataFrame, adapter: Adapter, *, path: str | Path = "") 
         out[name] = parse_duration_minutes(out[name])
     out["reopen_count"] = parse_number(out["reopen_count"])
     if adapter.line_values:
-        out["line"] = pd.to_numeric(_map_values(out["line"], adapter.line_values), errors="coerce").astype("Float64")
+        out["line"] = pd.to_numeric(
+            _map_values(out["line"], adapter.line_values), errors="coerce"
+        ).astype("Float64")
     else:
         out["line"] = parse_number(out["line"]).where(lambda s: s.isin([1, 2])).astype("Float64")
     for name in STRING_COLUMNS:
@@ -708,7 +862,9 @@ def _bad_line_rows(bad_lines: list[tuple[int, str]], template: pd.DataFrame) -> 
     return rows
 
 
-def limit_text(tickets: pd.DataFrame, *, max_chars: int = MAX_TEXT_CHARS) -> tuple[pd.DataFrame, int]:
+def limit_text(
+    tickets: pd.DataFrame, *, max_chars: int = MAX_TEXT_CHARS
+) -> tuple[pd.DataFrame, int]:
     """Cut free text (title, description) to ``max_chars`` characters; return the count cut.
 
     Examples
@@ -767,9 +923,14 @@ def read_tickets(path: str | Path, source: str = "auto") -> pd.DataFrame:
     path = Path(path)
     adapter = resolve_adapter(source)
     options = dict(adapter.read_options) if adapter is not None else {}
-    raw = read_table(path, sheet=options.get("sheet"), choose_sheet=_sheet_chooser(adapter, path),
-                     separator=options.get("separator"), encoding=options.get("encoding"),
-                     columns=_needed_columns(adapter))
+    raw = read_table(
+        path,
+        sheet=options.get("sheet"),
+        choose_sheet=_sheet_chooser(adapter, path),
+        separator=options.get("separator"),
+        encoding=options.get("encoding"),
+        columns=_needed_columns(adapter),
+    )
     bad_lines = raw.attrs.get("bad_lines", [])
     if raw.empty and not bad_lines:
         found = ", ".join(c for c in raw.columns if c != "_source_row")
@@ -830,8 +991,20 @@ def read_roster(path: str | Path) -> pd.DataFrame:
     _require(raw, REQUIRED_ROSTER_COLUMNS, path, "roster")
     out = pd.DataFrame(index=raw.index)
     for name in ROSTER_COLUMNS:
-        out[name] = raw[name] if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
-    for name in ("person_id", "email", "login", "name", "team", "department", "manager_id", "function_level", "site"):
+        out[name] = (
+            raw[name] if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+        )
+    for name in (
+        "person_id",
+        "email",
+        "login",
+        "name",
+        "team",
+        "department",
+        "manager_id",
+        "function_level",
+        "site",
+    ):
         out[name] = out[name].astype("string")
     out["function_level"] = out["function_level"].str.upper()
     for name in ("hire_date", "exit_date"):

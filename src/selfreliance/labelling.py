@@ -28,8 +28,14 @@ TARGETS = ("question_type", "self_solvability")
 CODER_SHEETS = ("Codeur A", "Codeur B")
 CODE_SHEET = "Codes"
 INSTRUCTION_SHEET = "Instructies"
-HEADERS = {"ticket_id": "ticket_id", "title": "titel", "description": "omschrijving",
-           "question_type": "vraagtype", "self_solvability": "zelf oplosbaar", "remarks": "opmerkingen"}
+HEADERS = {
+    "ticket_id": "ticket_id",
+    "title": "titel",
+    "description": "omschrijving",
+    "question_type": "vraagtype",
+    "self_solvability": "zelf oplosbaar",
+    "remarks": "opmerkingen",
+}
 MAX_CELL = 32_000  # Excel holds at most 32,767 characters per cell
 INSTRUCTIONS_NL = [
     "Codeerinstructies",
@@ -83,26 +89,55 @@ def cohen_kappa(a, b, *, confidence: float = 0.95) -> dict[str, float]:
     >>> round(k["po"], 2), round(k["pe"], 2), round(k["kappa"], 2)
     (0.7, 0.5, 0.4)
     """
-    pairs = pd.DataFrame({"a": pd.Series(a, dtype="object"), "b": pd.Series(b, dtype="object")}).dropna().astype(str)
+    pairs = (
+        pd.DataFrame({"a": pd.Series(a, dtype="object"), "b": pd.Series(b, dtype="object")})
+        .dropna()
+        .astype(str)
+    )
     n = len(pairs)
     if n == 0:
-        return {"n": 0, "po": np.nan, "pe": np.nan, "kappa": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+        return {
+            "n": 0,
+            "po": np.nan,
+            "pe": np.nan,
+            "kappa": np.nan,
+            "se": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+        }
     table = pd.crosstab(pairs["a"], pairs["b"])
     labels = table.index.union(table.columns)
     p = table.reindex(index=labels, columns=labels, fill_value=0).to_numpy() / n
     rows, cols = p.sum(axis=1), p.sum(axis=0)
     po, pe = float(np.trace(p)), float(rows @ cols)
     if pe >= 1:  # both raters used one and the same code throughout: kappa is undefined
-        return {"n": n, "po": po, "pe": pe, "kappa": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+        return {
+            "n": n,
+            "po": po,
+            "pe": pe,
+            "kappa": np.nan,
+            "se": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+        }
     kappa = (po - pe) / (1 - pe)
     diag = np.diag(p) * (1 - (rows + cols) * (1 - kappa)) ** 2
     off = p * (cols[:, None] + rows[None, :]) ** 2  # p_ij (p_.i + p_j.)^2
     np.fill_diagonal(off, 0)
-    variance = (diag.sum() + (1 - kappa) ** 2 * off.sum() - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
+    variance = (diag.sum() + (1 - kappa) ** 2 * off.sum() - (kappa - pe * (1 - kappa)) ** 2) / (
+        n * (1 - pe) ** 2
+    )
     se = float(np.sqrt(max(variance, 0.0)))
     z = stats.norm.ppf(0.5 + confidence / 2)
-    return {"n": n, "po": po, "pe": pe, "kappa": float(kappa), "se": se,
-            "ci_low": float(max(-1.0, kappa - z * se)), "ci_high": float(min(1.0, kappa + z * se))}
+    return {
+        "n": n,
+        "po": po,
+        "pe": pe,
+        "kappa": float(kappa),
+        "se": se,
+        "ci_low": float(max(-1.0, kappa - z * se)),
+        "ci_high": float(min(1.0, kappa + z * se)),
+    }
 
 
 def agreement_table(coding: pd.DataFrame, pairs: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -114,14 +149,20 @@ def agreement_table(coding: pd.DataFrame, pairs: dict[str, tuple[str, str]]) -> 
     rows = []
     for name, (left, right) in pairs.items():
         comparison, _, target = name.partition(" / ")
-        rows.append({"comparison": comparison, "target": target, **cohen_kappa(coding[left], coding[right])})
-    return pd.DataFrame(rows, columns=["comparison", "target", "n", "po", "pe", "kappa", "se", "ci_low", "ci_high"])
+        rows.append(
+            {"comparison": comparison, "target": target, **cohen_kappa(coding[left], coding[right])}
+        )
+    return pd.DataFrame(
+        rows, columns=["comparison", "target", "n", "po", "pe", "kappa", "se", "ci_low", "ci_high"]
+    )
 
 
 # --------------------------------------------------------------------------- sample and workbook
 
 
-def stratified_sample(tickets: pd.DataFrame, n: int, *, by: str = "question_type", seed: int = 0) -> pd.DataFrame:
+def stratified_sample(
+    tickets: pd.DataFrame, n: int, *, by: str = "question_type", seed: int = 0
+) -> pd.DataFrame:
     """Draw ``n`` tickets, allocated to the strata of ``by`` in proportion (largest remainder,
     Hamilton), at least one per stratum while ``n`` allows, so rare types are represented.
 
@@ -157,7 +198,10 @@ def _code_lists(codebook: Codebook) -> tuple[list[str], list[str]]:
 def _lookup(codebook: Codebook, target: str) -> dict[str, str]:
     """Accepted spellings (id, Dutch and English label; case-insensitive) -> code id."""
     if target == "question_type":
-        entries = {t: (t, codebook.types.loc[t, "nl"], codebook.types.loc[t, "en"]) for t in codebook.question_types}
+        entries = {
+            t: (t, codebook.types.loc[t, "nl"], codebook.types.loc[t, "en"])
+            for t in codebook.question_types
+        }
     else:
         entries = {c: (c, v["nl"], v["en"]) for c, v in codebook.solvability_labels.items()}
     return {str(s).strip().lower(): code for code, spellings in entries.items() for s in spellings}
@@ -197,14 +241,26 @@ def export_sample(
     codebook = codebook or load_codebook()
     for column in ("ticket_id", "title", "description"):
         if column not in tickets:
-            raise SelfRelianceError(f"The tickets lack the column {column!r}; export from the processed tickets.parquet.")
+            raise SelfRelianceError(
+                f"The tickets lack the column {column!r}; export from the processed tickets.parquet."
+            )
     by = "question_type" if "question_type" in tickets else None
-    sample = stratified_sample(tickets, n, by=by, seed=seed) if by else tickets.sample(n=min(n, len(tickets)), random_state=seed)
-    shown = pd.DataFrame({
-        "ticket_id": sample["ticket_id"].astype("str"),
-        "title": neutralise_formula(sample["title"].astype("str").fillna("").str.slice(0, MAX_CELL)),
-        "description": neutralise_formula(sample["description"].astype("str").fillna("").str.slice(0, MAX_CELL)),
-    })
+    sample = (
+        stratified_sample(tickets, n, by=by, seed=seed)
+        if by
+        else tickets.sample(n=min(n, len(tickets)), random_state=seed)
+    )
+    shown = pd.DataFrame(
+        {
+            "ticket_id": sample["ticket_id"].astype("str"),
+            "title": neutralise_formula(
+                sample["title"].astype("str").fillna("").str.slice(0, MAX_CELL)
+            ),
+            "description": neutralise_formula(
+                sample["description"].astype("str").fillna("").str.slice(0, MAX_CELL)
+            ),
+        }
+    )
     shown["ticket_id"] = neutralise_formula(shown["ticket_id"])
     types, classes = _code_lists(codebook)
 
@@ -214,21 +270,42 @@ def export_sample(
     for row, line in enumerate(INSTRUCTIONS_NL, start=1):
         intro.cell(row=row, column=1, value=line)
     intro["A1"].font = Font(bold=True, size=14)
-    intro.cell(row=len(INSTRUCTIONS_NL) + 2, column=1, value=f"Codeboek versie {codebook.version}; steekproef van {len(shown)} meldingen (seed {seed}).")
+    intro.cell(
+        row=len(INSTRUCTIONS_NL) + 2,
+        column=1,
+        value=f"Codeboek versie {codebook.version}; steekproef van {len(shown)} meldingen (seed {seed}).",
+    )
     intro.column_dimensions["A"].width = 110
 
     codes = book.create_sheet(CODE_SHEET)
     codes.append(["vraagtype", "omschrijving", "voorstel zelf oplosbaar", "", "zelf oplosbaar"])
     for i, type_id in enumerate(codebook.question_types):
         entry = codebook.types.loc[type_id]
-        codes.append([types[i], str(entry.get("description_nl", "")), codebook.solvability_labels[entry["self_solvability"]]["nl"], "",
-                      classes[i] if i < len(classes) else None])
+        codes.append(
+            [
+                types[i],
+                str(entry.get("description_nl", "")),
+                codebook.solvability_labels[entry["self_solvability"]]["nl"],
+                "",
+                classes[i] if i < len(classes) else None,
+            ]
+        )
     for column, width in zip("ABCDE", (38, 90, 24, 2, 24), strict=True):
         codes.column_dimensions[column].width = width
     type_range = f"'{CODE_SHEET}'!$A$2:$A${len(types) + 1}"
     class_range = f"'{CODE_SHEET}'!$E$2:$E${len(classes) + 1}"
 
-    headers = [HEADERS[c] for c in ("ticket_id", "title", "description", "question_type", "self_solvability", "remarks")]
+    headers = [
+        HEADERS[c]
+        for c in (
+            "ticket_id",
+            "title",
+            "description",
+            "question_type",
+            "self_solvability",
+            "remarks",
+        )
+    ]
     last = len(shown) + 1
     for name in CODER_SHEETS:
         sheet = book.create_sheet(name)
@@ -241,9 +318,18 @@ def export_sample(
             sheet.column_dimensions[column].width = width
         for row in sheet.iter_rows(min_row=2, max_col=3):
             row[2].alignment = Alignment(wrap_text=True, vertical="top")
-        for target_range, col, title in ((type_range, "D", "Vraagtype"), (class_range, "E", "Zelf oplosbaar")):
-            check = DataValidation(type="list", formula1=target_range, allow_blank=True, showErrorMessage=True,
-                                   errorTitle=title, error="Kies een waarde uit de keuzelijst (zie blad Codes).")
+        for target_range, col, title in (
+            (type_range, "D", "Vraagtype"),
+            (class_range, "E", "Zelf oplosbaar"),
+        ):
+            check = DataValidation(
+                type="list",
+                formula1=target_range,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=title,
+                error="Kies een waarde uit de keuzelijst (zie blad Codes).",
+            )
             sheet.add_data_validation(check)
             check.add(f"{col}2:{col}{last}")
         sheet.freeze_panes = "B2"
@@ -279,11 +365,15 @@ def _read_coder_sheet(path: Path, sheet: str, codebook: Codebook) -> tuple[pd.Da
     try:
         raw = pd.read_excel(path, sheet_name=sheet, dtype=str)
     except ValueError as exc:
-        raise SelfRelianceError(f"{path}: no sheet {sheet!r} ({exc}); use the workbook written by `selfreliance label export`.") from exc
+        raise SelfRelianceError(
+            f"{path}: no sheet {sheet!r} ({exc}); use the workbook written by `selfreliance label export`."
+        ) from exc
     columns = {v: k for k, v in HEADERS.items()}
     missing = [h for h in ("ticket_id", "vraagtype", "zelf oplosbaar") if h not in raw.columns]
     if missing:
-        raise SelfRelianceError(f"{path}, sheet {sheet!r}: column(s) {', '.join(missing)} missing (found: {', '.join(map(str, raw.columns))}).")
+        raise SelfRelianceError(
+            f"{path}, sheet {sheet!r}: column(s) {', '.join(missing)} missing (found: {', '.join(map(str, raw.columns))})."
+        )
     frame = raw.rename(columns=columns)
     errors = []
     for target, letter in (("question_type", "D"), ("self_solvability", "E")):
@@ -292,7 +382,9 @@ def _read_coder_sheet(path: Path, sheet: str, codebook: Codebook) -> tuple[pd.Da
         codes = given.str.lower().map(lookup)
         bad = given.notna() & given.ne("") & codes.isna()
         for position in np.flatnonzero(bad.to_numpy()):
-            errors.append(f"{sheet}!{letter}{position + 2}: {given.iloc[position]!r} is not a {HEADERS[target]} of codebook {codebook.version}")
+            errors.append(
+                f"{sheet}!{letter}{position + 2}: {given.iloc[position]!r} is not a {HEADERS[target]} of codebook {codebook.version}"
+            )
         frame[target] = codes
     frame["ticket_id"] = frame["ticket_id"].astype("str").str.strip().str.removeprefix("'")
     if "remarks" not in frame:
@@ -300,7 +392,9 @@ def _read_coder_sheet(path: Path, sheet: str, codebook: Codebook) -> tuple[pd.Da
     return frame[["ticket_id", "title", "question_type", "self_solvability", "remarks"]], errors
 
 
-def import_coding(path: str | Path, *, codebook: Codebook | None = None, predictions: pd.DataFrame | None = None) -> CodingResult:
+def import_coding(
+    path: str | Path, *, codebook: Codebook | None = None, predictions: pd.DataFrame | None = None
+) -> CodingResult:
     """Read a coded workbook back, check it, and compute agreement.
 
     Parameters
@@ -329,18 +423,31 @@ def import_coding(path: str | Path, *, codebook: Codebook | None = None, predict
         types, classes = _code_lists(codebook)
         shown = errors[:25] + ([f"... and {len(errors) - 25} more"] if len(errors) > 25 else [])
         raise SelfRelianceError(
-            f"{path}: {len(errors)} code(s) not in the codebook:\n  " + "\n  ".join(shown)
+            f"{path}: {len(errors)} code(s) not in the codebook:\n  "
+            + "\n  ".join(shown)
             + f"\nQuestion types: {', '.join(types)}.\nSelf-solvability: {', '.join(classes)}."
         )
     if set(a["ticket_id"]) != set(b["ticket_id"]):
         only = sorted(set(a["ticket_id"]) ^ set(b["ticket_id"]))
-        raise SelfRelianceError(f"{path}: the coder sheets hold different tickets ({', '.join(only[:10])}); do not add or remove rows.")
-    coding = a.merge(b.drop(columns="title"), on="ticket_id", suffixes=("_a", "_b"), validate="one_to_one")
+        raise SelfRelianceError(
+            f"{path}: the coder sheets hold different tickets ({', '.join(only[:10])}); do not add or remove rows."
+        )
+    coding = a.merge(
+        b.drop(columns="title"), on="ticket_id", suffixes=("_a", "_b"), validate="one_to_one"
+    )
     pairs = {f"A vs B / {t}": (f"{t}_a", f"{t}_b") for t in TARGETS}
     if predictions is not None:
-        predicted = predictions[["ticket_id", *TARGETS]].astype({"ticket_id": "str"}).rename(columns={t: f"{t}_model" for t in TARGETS})
+        predicted = (
+            predictions[["ticket_id", *TARGETS]]
+            .astype({"ticket_id": "str"})
+            .rename(columns={t: f"{t}_model" for t in TARGETS})
+        )
         coding = coding.merge(predicted, on="ticket_id", how="left")
-        pairs |= {f"{who} vs classifier / {t}": (f"{t}_{who.lower()[-1]}", f"{t}_model") for who in ("A", "B") for t in TARGETS}
+        pairs |= {
+            f"{who} vs classifier / {t}": (f"{t}_{who.lower()[-1]}", f"{t}_model")
+            for who in ("A", "B")
+            for t in TARGETS
+        }
     agreement = agreement_table(coding, pairs)
     labels = pd.DataFrame({"ticket_id": coding["ticket_id"]})
     for target in TARGETS:
@@ -351,16 +458,33 @@ def import_coding(path: str | Path, *, codebook: Codebook | None = None, predict
     for target in TARGETS:
         both = coding[f"{target}_a"].notna() & coding[f"{target}_b"].notna()
         differ = both & coding[f"{target}_a"].ne(coding[f"{target}_b"]).fillna(False).astype(bool)
-        part = coding.loc[differ, ["ticket_id", f"{target}_a", f"{target}_b", "title", "remarks_a", "remarks_b"]]
-        parts.append(part.rename(columns={f"{target}_a": "coder_a", f"{target}_b": "coder_b"}).assign(target=target))
-    disagreements = pd.concat(parts, ignore_index=True)[["ticket_id", "target", "coder_a", "coder_b", "title", "remarks_a", "remarks_b"]]
+        part = coding.loc[
+            differ, ["ticket_id", f"{target}_a", f"{target}_b", "title", "remarks_a", "remarks_b"]
+        ]
+        parts.append(
+            part.rename(columns={f"{target}_a": "coder_a", f"{target}_b": "coder_b"}).assign(
+                target=target
+            )
+        )
+    disagreements = pd.concat(parts, ignore_index=True)[
+        ["ticket_id", "target", "coder_a", "coder_b", "title", "remarks_a", "remarks_b"]
+    ]
     return CodingResult(coding, agreement, labels, disagreements)
 
 
 # --------------------------------------------------------------------------- metric dictionary
 
 
-METRIC_FIELDS = ("id", "name_nl", "name_en", "definition_nl", "definition_en", "formula", "unit", "source")
+METRIC_FIELDS = (
+    "id",
+    "name_nl",
+    "name_en",
+    "definition_nl",
+    "definition_en",
+    "formula",
+    "unit",
+    "source",
+)
 
 
 def load_metric_dictionary(path: str | Path | None = None) -> pd.DataFrame:

@@ -137,7 +137,9 @@ def run_ingest(
     cleaned = quarantine_tickets(canonical, as_of=as_of)
     if cleaned.counts["rows_kept"] == 0:
         cleaned.quarantine.to_csv(out_dir / "quarantine.csv", index=False)
-        reasons = ", ".join(f"{r} {n}" for r, n in cleaned.quarantine["reason"].value_counts().items())
+        reasons = ", ".join(
+            f"{r} {n}" for r, n in cleaned.quarantine["reason"].value_counts().items()
+        )
         raise SelfRelianceError(
             f"{sources.tickets}: no usable ticket rows: all {cleaned.counts['rows_read']} rows were "
             f"quarantined ({reasons}). See {out_dir / 'quarantine.csv'} for the row numbers; check the "
@@ -160,27 +162,41 @@ def run_ingest(
     if roster is not None:
         reference_year = int(tickets["opened_at"].max().year)
         people = validate(
-            pseudonymise_people(roster, key, reference_year=reference_year), People, where=str(sources.roster)
+            pseudonymise_people(roster, key, reference_year=reference_year),
+            People,
+            where=str(sources.roster),
         )
         people.to_parquet(out_dir / "people.parquet", index=False)
         written.append("people.parquet")
     if sources.survey is not None:
         if sources.instrument is None:
-            raise SelfRelianceError("A survey file needs its instrument file (--instrument instrument.yml).")
+            raise SelfRelianceError(
+                "A survey file needs its instrument file (--instrument instrument.yml)."
+            )
         instrument = yaml.safe_load(sources.instrument.read_text(encoding="utf-8"))
         survey = read_survey(sources.survey, instrument)
         survey.insert(0, "person_key", pseudonymise(survey.pop("person_id"), key))
         survey.to_parquet(out_dir / "survey.parquet", index=False)
-        (out_dir / "instrument.yml").write_text(yaml.safe_dump(instrument, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (out_dir / "instrument.yml").write_text(
+            yaml.safe_dump(instrument, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         written += ["survey.parquet", "instrument.yml"]
     if sources.interventions is not None:
-        read_interventions(sources.interventions).to_parquet(out_dir / "interventions.parquet", index=False)
+        read_interventions(sources.interventions).to_parquet(
+            out_dir / "interventions.parquet", index=False
+        )
         written.append("interventions.parquet")
     if sources.labels is not None:
         labels = read_table(sources.labels).drop(columns="_source_row")
         labels.to_parquet(out_dir / "labels.parquet", index=False)
         written.append("labels.parquet")
-    for stale in {"people.parquet", "survey.parquet", "instrument.yml", "interventions.parquet", "labels.parquet"} - set(written):
+    for stale in {
+        "people.parquet",
+        "survey.parquet",
+        "instrument.yml",
+        "interventions.parquet",
+        "labels.parquet",
+    } - set(written):
         (out_dir / stale).unlink(missing_ok=True)
 
     summary = {
@@ -199,12 +215,17 @@ def run_ingest(
         "has_roster": roster is not None,
         "has_survey": sources.survey is not None,
         "has_interventions": sources.interventions is not None,
-        "inputs": {name: {"file": path.name, "sha256": file_sha256(path)} for name, path in sources.files().items()},
+        "inputs": {
+            name: {"file": path.name, "sha256": file_sha256(path)}
+            for name, path in sources.files().items()
+        },
         "first_ticket": str(tickets["opened_at"].min()),
         "last_ticket": str(tickets["opened_at"].max()),
         "written": written,
     }
-    (out_dir / "ingest_summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    (out_dir / "ingest_summary.json").write_text(
+        json.dumps(summary, indent=2, default=str), encoding="utf-8"
+    )
     return summary
 
 
@@ -225,7 +246,9 @@ def load_processed(processed_dir: str | Path) -> Processed:
     """Load what ``run_ingest`` wrote; raises a clear error when nothing was ingested."""
     folder = Path(processed_dir)
     if not (folder / "tickets.parquet").exists():
-        raise SelfRelianceError(f"No processed tickets in {folder}: run `selfreliance ingest` first.")
+        raise SelfRelianceError(
+            f"No processed tickets in {folder}: run `selfreliance ingest` first."
+        )
 
     def optional(name: str) -> pd.DataFrame | None:
         path = folder / name
@@ -236,7 +259,9 @@ def load_processed(processed_dir: str | Path) -> Processed:
         tickets=pd.read_parquet(folder / "tickets.parquet"),
         people=optional("people.parquet"),
         survey=optional("survey.parquet"),
-        instrument=yaml.safe_load(instrument_file.read_text(encoding="utf-8")) if instrument_file.exists() else None,
+        instrument=yaml.safe_load(instrument_file.read_text(encoding="utf-8"))
+        if instrument_file.exists()
+        else None,
         interventions=optional("interventions.parquet"),
         labels=optional("labels.parquet"),
         summary=json.loads((folder / "ingest_summary.json").read_text(encoding="utf-8")),

@@ -45,7 +45,8 @@ SEPARATORS = (";", "\t", ",", "|")
 MISSING_TOKENS = {"", "?", "-", "n/a", "na", "null", "none", "nan", "#n/a"}
 # Every spelling a cell may use, so the test is one ``isin`` (no lower-casing of every cell).
 _MISSING_SPELLINGS = sorted(
-    {v for t in MISSING_TOKENS for v in (t, t.upper(), t.title(), t.capitalize())} | {"NaN", "#N/A", "N/a"}
+    {v for t in MISSING_TOKENS for v in (t, t.upper(), t.title(), t.capitalize())}
+    | {"NaN", "#N/A", "N/a"}
 )
 TIMEZONE = "Europe/Brussels"
 _SAMPLE_BYTES = 256 * 1024
@@ -58,7 +59,9 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
     """Decode bytes that are not UTF-8 as cp1252 (latin-1 for the five undefined bytes)."""
     chunk = error.object[error.start : error.end]
-    return chunk.decode("cp1252", errors="replace").replace("\ufffd", chunk.decode("latin-1")), error.end
+    return chunk.decode("cp1252", errors="replace").replace(
+        "\ufffd", chunk.decode("latin-1")
+    ), error.end
 
 
 codecs.register_error(_FALLBACK_ERRORS, _cp1252_fallback)
@@ -152,7 +155,9 @@ def detect_encoding(path: Path) -> tuple[str, str]:
                     utf8_ok = False
             if not utf8_ok:
                 has_multibyte = has_multibyte or bool(_UTF8_MULTIBYTE.search(block))
-                undefined = undefined or any(b in block for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))
+                undefined = undefined or any(
+                    b in block for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+                )
     if utf8_ok:
         try:
             decoder.decode(b"", final=True)
@@ -223,7 +228,10 @@ def _check_rows_split(path: Path, sample: str, separator: str) -> None:
     if unsplit < 0.5:
         return
     lines = complete.splitlines()[1:]
-    other = max((s for s in SEPARATORS if s != separator), key=lambda s: sum(line.count(s) for line in lines))
+    other = max(
+        (s for s in SEPARATORS if s != separator),
+        key=lambda s: sum(line.count(s) for line in lines),
+    )
     raise SelfRelianceError(
         f"{path}: the header is split by {_NAMES[separator]} into {len(rows[0])} columns, but the rows are "
         f"not (they seem to use {_NAMES[other]}). Export the file again with one separator for the whole "
@@ -251,7 +259,9 @@ def excel_headers(path: Path) -> dict[str, list[str]]:
         headers = {}
         for sheet in book.worksheets:
             first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-            headers[sheet.title] = [str(v).strip() for v in first if v is not None and str(v).strip()]
+            headers[sheet.title] = [
+                str(v).strip() for v in first if v is not None and str(v).strip()
+            ]
         return headers
     finally:
         book.close()
@@ -260,7 +270,9 @@ def excel_headers(path: Path) -> dict[str, list[str]]:
 SheetChooser = Callable[[dict[str, list[str]]], str]
 
 
-def _read_excel(path: Path, sheet: str | int | None, choose_sheet: SheetChooser | None) -> pd.DataFrame:
+def _read_excel(
+    path: Path, sheet: str | int | None, choose_sheet: SheetChooser | None
+) -> pd.DataFrame:
     if sheet is None:
         headers = excel_headers(path)
         usable = {name: cols for name, cols in headers.items() if cols}
@@ -275,11 +287,15 @@ def _read_excel(path: Path, sheet: str | int | None, choose_sheet: SheetChooser 
         else:
             sheet = next(iter(usable))
     try:
-        frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl", keep_default_na=False)
+        frame = pd.read_excel(
+            path, sheet_name=sheet, dtype=str, engine="openpyxl", keep_default_na=False
+        )
     except ValueError as exc:
         raise SelfRelianceError(f"{path}: sheet {sheet!r} not found ({exc}).") from exc
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise SelfRelianceError(f"{path}: cannot read this Excel file ({type(exc).__name__}: {exc}).") from exc
+        raise SelfRelianceError(
+            f"{path}: cannot read this Excel file ({type(exc).__name__}: {exc})."
+        ) from exc
     frame.attrs["sheet"] = sheet
     return frame
 
@@ -304,7 +320,10 @@ def _read_csv(
         separator = sniff_separator(sample)
         _check_rows_split(path, sample, separator)
     usecols = None
-    header = [label.strip() for label in next(iter(_records(sample.lstrip("\ufeff"), separator, limit=0)), [])]
+    header = [
+        label.strip()
+        for label in next(iter(_records(sample.lstrip("\ufeff"), separator, limit=0)), [])
+    ]
     if columns is not None:
         wanted = set(columns(header))
         # Positions, not labels: labels may repeat (Jira's "Comment" columns).
@@ -330,7 +349,9 @@ def _read_csv(
                 skip_blank_lines=True,
             )
         except pd.errors.EmptyDataError as exc:
-            raise SelfRelianceError(f"{path}: the file is empty; export it again with a header row.") from exc
+            raise SelfRelianceError(
+                f"{path}: the file is empty; export it again with a header row."
+            ) from exc
         except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
             raise SelfRelianceError(
                 f"{path}: cannot split the file into columns (separator detected: {separator!r}; "
@@ -418,7 +439,9 @@ def read_table(
         raise SelfRelianceError(f"{path}: is a folder, not an export file.")
     kind = file_kind(path)
     frame = (
-        _read_excel(path, sheet, choose_sheet) if kind == "excel" else _read_csv(path, separator, encoding, columns)
+        _read_excel(path, sheet, choose_sheet)
+        if kind == "excel"
+        else _read_csv(path, separator, encoding, columns)
     )
     attrs = dict(frame.attrs)
     attrs.setdefault("bad_lines", [])
@@ -465,7 +488,13 @@ _ISO_FORMATS = (
     "%Y/%m/%d",
 )
 # Jira's default and similar English month forms ("05/Jan/24 3:42 PM").
-_WORDY_FORMATS = ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d-%b-%Y %H:%M", "%d %b %Y %H:%M", "%d %b %Y")
+_WORDY_FORMATS = (
+    "%d/%b/%y %I:%M %p",
+    "%d/%b/%Y %I:%M %p",
+    "%d-%b-%Y %H:%M",
+    "%d %b %Y %H:%M",
+    "%d %b %Y",
+)
 _OFFSET = re.compile(r"\d[T ]\d{1,2}:\d{2}.*(?:[+-]\d{2}:?\d{2}|Z)$")
 _DUTCH_MONTHS = {
     "januari": "Jan", "februari": "Feb", "maart": "Mar", "april": "Apr", "mei": "May", "juni": "Jun",
@@ -473,7 +502,9 @@ _DUTCH_MONTHS = {
     "december": "Dec", "jan": "Jan", "feb": "Feb", "mrt": "Mar", "apr": "Apr", "jun": "Jun",
     "jul": "Jul", "aug": "Aug", "sep": "Sep", "sept": "Sep", "okt": "Oct", "nov": "Nov", "dec": "Dec",
 }  # fmt: skip
-_DUTCH_MONTH_RE = re.compile(r"(?i)\b(" + "|".join(sorted(_DUTCH_MONTHS, key=len, reverse=True)) + r")\b\.?")
+_DUTCH_MONTH_RE = re.compile(
+    r"(?i)\b(" + "|".join(sorted(_DUTCH_MONTHS, key=len, reverse=True)) + r")\b\.?"
+)
 
 
 def _candidate_formats(dayfirst: bool, formats: tuple[str, ...]) -> tuple[str, ...]:
@@ -481,14 +512,20 @@ def _candidate_formats(dayfirst: bool, formats: tuple[str, ...]) -> tuple[str, .
     return (*formats, *_ISO_FORMATS, *numeric, *_WORDY_FORMATS)
 
 
-def _parse_unique_dates(uniques: pd.Series, *, dayfirst: bool, formats: tuple[str, ...], timezone: str) -> pd.Series:
+def _parse_unique_dates(
+    uniques: pd.Series, *, dayfirst: bool, formats: tuple[str, ...], timezone: str
+) -> pd.Series:
     """Naive local timestamps for distinct strings; formats ranked on a sample first."""
     parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
     if uniques.empty:
         return parsed
     candidates = _candidate_formats(dayfirst, formats)
-    sample = uniques.sample(min(len(uniques), 300), random_state=0) if len(uniques) > 300 else uniques
-    hits = {f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum()) for f in candidates}
+    sample = (
+        uniques.sample(min(len(uniques), 300), random_state=0) if len(uniques) > 300 else uniques
+    )
+    hits = {
+        f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum()) for f in candidates
+    }
     ranked = sorted((f for f in candidates if hits[f]), key=lambda f: -hits[f])
     ranked += [f for f in candidates if not hits[f]]
     for fmt in ranked:
@@ -501,11 +538,17 @@ def _parse_unique_dates(uniques: pd.Series, *, dayfirst: bool, formats: tuple[st
         with_offset = uniques[todo].str.contains(_OFFSET, regex=True)
         if with_offset.any():
             idx = with_offset[with_offset].index
-            aware = pd.to_datetime(uniques[idx].str.replace(" ", "T", n=1), utc=True, errors="coerce", format="ISO8601")
-            parsed[idx] = aware.dt.tz_convert(timezone).dt.tz_localize(None).astype("datetime64[ns]")
+            aware = pd.to_datetime(
+                uniques[idx].str.replace(" ", "T", n=1), utc=True, errors="coerce", format="ISO8601"
+            )
+            parsed[idx] = (
+                aware.dt.tz_convert(timezone).dt.tz_localize(None).astype("datetime64[ns]")
+            )
     todo = parsed.isna()
     if todo.any():
-        dutch = uniques[todo].str.replace(_DUTCH_MONTH_RE, lambda m: _DUTCH_MONTHS[m.group(1).lower()], regex=True)
+        dutch = uniques[todo].str.replace(
+            _DUTCH_MONTH_RE, lambda m: _DUTCH_MONTHS[m.group(1).lower()], regex=True
+        )
         for fmt in ("%d %b %Y %H:%M", "%d %b %Y", "%d-%b-%Y %H:%M", "%d-%b-%Y"):
             still = parsed.isna() & todo
             if not still.any():
@@ -620,12 +663,19 @@ def _parse_duration_unique(text: pd.Series) -> pd.Series:
     words = text.str.extract(_DURATION_WORDS)
     words = pd.DataFrame(
         {
-            name: pd.to_numeric(words[name].str.replace(",", ".", regex=False), errors="coerce").astype("float64")
+            name: pd.to_numeric(
+                words[name].str.replace(",", ".", regex=False), errors="coerce"
+            ).astype("float64")
             for name in ("d", "h", "m", "s")
         }
     )
     has_words = words.notna().any(axis=1) & text.str.contains(r"[A-Za-z]", regex=True)
-    worded = (words["d"].fillna(0) * 1440 + words["h"].fillna(0) * 60 + words["m"].fillna(0) + words["s"].fillna(0) / 60)
+    worded = (
+        words["d"].fillna(0) * 1440
+        + words["h"].fillna(0) * 60
+        + words["m"].fillna(0)
+        + words["s"].fillna(0) / 60
+    )
     result = hms.combine_first(worded.where(has_words)).combine_first(_parse_number_unique(text))
     return result.astype("float64")
 

@@ -25,7 +25,12 @@ CanonicalTickets = pa.DataFrameSchema(
         **{name: pa.Column(_TZ, nullable=True) for name in _DATES},
         **{
             name: pa.Column(float, nullable=True)
-            for name in ("time_spent_minutes", "reopen_count", "on_hold_minutes", "awaiting_user_minutes")
+            for name in (
+                "time_spent_minutes",
+                "reopen_count",
+                "on_hold_minutes",
+                "awaiting_user_minutes",
+            )
         },
         "line": pa.Column("Float64", nullable=True, checks=pa.Check.isin([1, 2])),
         "_source_row": pa.Column("int64"),
@@ -57,8 +62,16 @@ Quarantine = pa.DataFrameSchema(
         "reason": pa.Column(
             "string",
             checks=pa.Check.isin(
-                ["malformed_line", "missing_id", "bad_opened_at", "bad_date", "resolved_before_opened",
-                 "future_date", "negative_duration", "conflicting_duplicate"]
+                [
+                    "malformed_line",
+                    "missing_id",
+                    "bad_opened_at",
+                    "bad_date",
+                    "resolved_before_opened",
+                    "future_date",
+                    "negative_duration",
+                    "conflicting_duplicate",
+                ]
             ),
         ),
         "detail": pa.Column("string", nullable=True),
@@ -74,7 +87,9 @@ CleanTickets = pa.DataFrameSchema(
         "first_response_at": pa.Column(_TZ, nullable=True),
         "resolved_at": pa.Column(_TZ, nullable=True),
         "closed_at": pa.Column(_TZ, nullable=True),
-        "requester_key": pa.Column("string", nullable=True, checks=pa.Check.str_matches(r"^p_[0-9a-f]{16}$")),
+        "requester_key": pa.Column(
+            "string", nullable=True, checks=pa.Check.str_matches(r"^p_[0-9a-f]{16}$")
+        ),
         "requester_kind": pa.Column(
             str, checks=pa.Check.isin(["staff", "ex_staff", "system", "unknown", "unlinked"])
         ),
@@ -98,7 +113,9 @@ CleanTickets = pa.DataFrameSchema(
 
 People = pa.DataFrameSchema(
     {
-        "person_key": pa.Column("string", unique=True, nullable=False, checks=pa.Check.str_matches(r"^p_[0-9a-f]{16}$")),
+        "person_key": pa.Column(
+            "string", unique=True, nullable=False, checks=pa.Check.str_matches(r"^p_[0-9a-f]{16}$")
+        ),
         "team": pa.Column("string", nullable=False),
         "department": pa.Column("string", nullable=True),
         "manager_key": pa.Column("string", nullable=True),
@@ -109,7 +126,9 @@ People = pa.DataFrameSchema(
         "age_band": pa.Column("string", nullable=True),
         "is_manager": pa.Column(bool),
     },
-    checks=pa.Check(lambda df: ~(df["exit_date"] < df["hire_date"]).fillna(False), error="exit before hire"),
+    checks=pa.Check(
+        lambda df: ~(df["exit_date"] < df["hire_date"]).fillna(False), error="exit before hire"
+    ),
     strict=False,
     name="People",
 )
@@ -126,5 +145,9 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, where: str) -> 
             .agg(lambda s: ", ".join(map(str, s.head(5))) + (" ..." if len(s) > 5 else ""))
             .reset_index()
         )
-        detail = "; ".join(f"{r.column}: {r.check} (e.g. {r.failure_case})" for r in lines.itertuples())
-        raise SelfRelianceError(f"{where}: data do not meet the {schema.name} schema: {detail}") from exc
+        detail = "; ".join(
+            f"{r.column}: {r.check} (e.g. {r.failure_case})" for r in lines.itertuples()
+        )
+        raise SelfRelianceError(
+            f"{where}: data do not meet the {schema.name} schema: {detail}"
+        ) from exc

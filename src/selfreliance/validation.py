@@ -96,7 +96,8 @@ def _department_blocks(n_teams: int) -> np.ndarray:
 
 
 def simulate_organisation(
-    rng: np.random.Generator, design: SimDesign = SimDesign()  # noqa: B008
+    rng: np.random.Generator,
+    design: SimDesign = SimDesign(),  # noqa: B008
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One simulated organisation: the person panel and the self-solvable ticket events.
 
@@ -360,8 +361,7 @@ def run_validation(
         design = _WORLDS[world]
         count = n_sim if world != "power" or n_power is None else n_power
         seeds = [
-            int(np.random.SeedSequence([seed, w_i, i]).generate_state(1)[0])
-            for i in range(count)
+            int(np.random.SeedSequence([seed, w_i, i]).generate_state(1)[0]) for i in range(count)
         ]
         if world == "power":  # one group of effects per organisation, in turn
             for g, group in enumerate(_POWER_GROUPS):
