@@ -12,22 +12,68 @@ import yaml
 
 from selfreliance.config import resource_path
 from selfreliance.demo import DemoConfig, generate_demo, write_demo
+from selfreliance.instrument import load_instrument
+from selfreliance.survey import score_survey
 
 TOPDESK_HEADER = [
-    "Meldingnummer", "Aanmelddatum", "Naam aanmelder", "E-mail aanmelder", "Afdeling aanmelder",
-    "Vestiging aanmelder", "Soort binnenkomst", "Soort melding", "Categorie", "Subcategorie",
-    "Korte omschrijving", "Verzoek", "Impact", "Urgentie", "Prioriteit", "Behandelaarsgroep",
-    "Behandelaar", "Status", "Verwerkingsstatus", "Streefdatum", "Datum gereageerd",
-    "Datum gereed", "Datum afgemeld", "Duur on hold", "Aantal keer heropend",
-    "Bestede tijd eerstelijn", "Bestede tijd tweedelijn", "Afmeldcode",
+    "Meldingnummer",
+    "Aanmelddatum",
+    "Naam aanmelder",
+    "E-mail aanmelder",
+    "Afdeling aanmelder",
+    "Vestiging aanmelder",
+    "Soort binnenkomst",
+    "Soort melding",
+    "Categorie",
+    "Subcategorie",
+    "Korte omschrijving",
+    "Verzoek",
+    "Impact",
+    "Urgentie",
+    "Prioriteit",
+    "Behandelaarsgroep",
+    "Behandelaar",
+    "Status",
+    "Verwerkingsstatus",
+    "Streefdatum",
+    "Datum gereageerd",
+    "Datum gereed",
+    "Datum afgemeld",
+    "Duur on hold",
+    "Aantal keer heropend",
+    "Bestede tijd eerstelijn",
+    "Bestede tijd tweedelijn",
+    "Afmeldcode",
 ]
 GENERIC_HEADER = [
-    "ticket_id", "opened_at", "first_response_at", "resolved_at", "closed_at", "requester_email",
-    "requester_name", "channel", "category", "subcategory", "title", "description", "priority",
-    "operator_group", "line", "time_spent_minutes", "status", "reopen_count",
+    "ticket_id",
+    "opened_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "requester_email",
+    "requester_name",
+    "channel",
+    "category",
+    "subcategory",
+    "title",
+    "description",
+    "priority",
+    "operator_group",
+    "line",
+    "time_spent_minutes",
+    "status",
+    "reopen_count",
 ]
-FILES = ["tickets.csv", "demo_labels.csv", "roster.csv", "survey.csv", "instrument.yml",
-         "interventions.csv", "demo_ground_truth.yml"]
+FILES = [
+    "tickets.csv",
+    "demo_labels.csv",
+    "roster.csv",
+    "survey.csv",
+    "instrument.yml",
+    "interventions.csv",
+    "demo_ground_truth.yml",
+]
 END = pd.Timestamp("2026-09-30")
 
 
@@ -45,14 +91,19 @@ def demo() -> dict:
 
 @pytest.fixture(scope="module")
 def topdesk(topdesk_dir) -> pd.DataFrame:
-    return pd.read_csv(topdesk_dir / "tickets.csv", sep=";", encoding="utf-8-sig", dtype=str,
-                       keep_default_na=False)
+    return pd.read_csv(
+        topdesk_dir / "tickets.csv", sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
 
 
 @pytest.fixture(scope="module")
 def roster(topdesk_dir) -> pd.DataFrame:
-    return pd.read_csv(topdesk_dir / "roster.csv", parse_dates=["hire_date", "exit_date"],
-                       dtype={"manager_id": str}, keep_default_na=True)
+    return pd.read_csv(
+        topdesk_dir / "roster.csv",
+        parse_dates=["hire_date", "exit_date"],
+        dtype={"manager_id": str},
+        keep_default_na=True,
+    )
 
 
 def _codebook() -> dict[str, str]:
@@ -61,6 +112,7 @@ def _codebook() -> dict[str, str]:
 
 
 # --- determinism ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", ["topdesk", "generic"])
 def test_same_seed_gives_identical_files(tmp_path, fmt):
@@ -71,7 +123,9 @@ def test_same_seed_gives_identical_files(tmp_path, fmt):
         assert pa_.read_bytes() == pb.read_bytes(), pa_.name
     c = write_demo(tmp_path / "c", DemoConfig(seed=12), fmt=fmt)
     assert (tmp_path / "a" / "tickets.csv").read_bytes() != c[0].read_bytes()
-    assert (tmp_path / "a" / "roster.csv").read_bytes() != (tmp_path / "c" / "roster.csv").read_bytes()
+    assert (tmp_path / "a" / "roster.csv").read_bytes() != (
+        tmp_path / "c" / "roster.csv"
+    ).read_bytes()
 
 
 def test_bad_format_is_refused(tmp_path):
@@ -80,6 +134,7 @@ def test_bad_format_is_refused(tmp_path):
 
 
 # --- formats -------------------------------------------------------------------------------
+
 
 def test_topdesk_file_layout(topdesk_dir, topdesk):
     raw = (topdesk_dir / "tickets.csv").read_bytes()
@@ -99,8 +154,12 @@ def test_topdesk_file_layout(topdesk_dir, topdesk):
     assert topdesk["Meldingnummer"].is_unique
     for col in ("Duur on hold", "Bestede tijd eerstelijn", "Bestede tijd tweedelijn"):
         assert topdesk[col].str.match(r"^\d+:\d{2}$").all(), col
-    assert set(topdesk["Soort binnenkomst"]) <= {"Telefonisch", "E-mail", "Zelfservice Portal",
-                                                 "Balie"}
+    assert set(topdesk["Soort binnenkomst"]) <= {
+        "Telefonisch",
+        "E-mail",
+        "Zelfservice Portal",
+        "Balie",
+    }
     assert set(topdesk["Soort melding"]) == {"Storing", "Vraag", "Verzoek"}
     assert set(topdesk["Status"]) == {"Eerstelijns", "Tweedelijns"}
     status = topdesk["Verwerkingsstatus"]
@@ -132,15 +191,19 @@ def test_topdesk_and_generic_describe_the_same_tickets(demo, topdesk):
 
 # --- sizes and organisation ----------------------------------------------------------------
 
+
 def test_roster_sizes(roster):
-    active = roster[(roster["hire_date"] <= END)
-                    & (roster["exit_date"].isna() | (roster["exit_date"] > END))]
+    active = roster[
+        (roster["hire_date"] <= END) & (roster["exit_date"].isna() | (roster["exit_date"] > END))
+    ]
     assert 180 <= len(active) <= 220
     assert 18 <= roster["team"].nunique() <= 22
     assert 7 <= roster["department"].nunique() <= 9
     for day in pd.date_range("2024-10-01", END, freq="MS"):
-        on = roster[(roster["hire_date"] <= day)
-                    & (roster["exit_date"].isna() | (roster["exit_date"] > day))]
+        on = roster[
+            (roster["hire_date"] <= day)
+            & (roster["exit_date"].isna() | (roster["exit_date"] > day))
+        ]
         assert on.groupby("team").size().min() >= 5, day
     hires = roster[roster["hire_date"] >= "2024-10-01"]
     quarters = hires["hire_date"].dt.to_period("Q").value_counts()
@@ -185,6 +248,7 @@ def test_ticket_volume(topdesk):
 
 
 # --- labels and texts ----------------------------------------------------------------------
+
 
 def test_labels_cover_every_ticket(topdesk_dir, topdesk):
     labels = pd.read_csv(topdesk_dir / "demo_labels.csv", dtype=str)
@@ -235,20 +299,35 @@ def test_planted_personal_data_is_valid(topdesk):
 
 # --- survey, instrument, interventions -----------------------------------------------------
 
+
 def test_survey_and_instrument(topdesk_dir, roster):
     inst = yaml.safe_load((topdesk_dir / "instrument.yml").read_text(encoding="utf-8"))
-    assert set(inst["scales"]) == {"self_efficacy", "motivation", "psych_safety",
-                                   "manager_role_model"}
+    assert set(inst["scales"]) == {
+        "self_efficacy",
+        "motivation",
+        "procedure_clarity",
+        "manager_role_model",
+        "psych_safety",
+        "onboarding",
+    }
     assert inst["scales"]["psych_safety"]["reverse"] == ["ps1", "ps3", "ps5"]
     assert inst["scales"]["psych_safety"]["range"] == [1, 7]
     s = pd.read_csv(topdesk_dir / "survey.csv")
     assert s["person_id"].isin(roster["person_id"]).all()
     assert s["submitted_at"].str.startswith("2026-06").all()
+    assert set(s["recent_hire"]) == {"ja", "nee"}
     for name, scale in inst["scales"].items():
         lo, hi = scale["range"]
         items = s[scale["items"]].copy()
+        if "condition" in scale:
+            shown = s[scale["condition"]["question"]] == scale["condition"]["equals"]
+            assert items[~shown].isna().all().all(), name
+            items = items[shown]
+            assert 8 <= len(items) <= 40, name
         assert items.stack().dropna().between(lo, hi).all(), name
-        assert 0.005 < items.isna().mean().mean() < 0.07
+        # 3% missing at random: too few recent hires to require some missing answers.
+        low = 0.005 if "condition" not in scale else -1
+        assert low < items.isna().mean().mean() < 0.07, name
         for it in scale["reverse"]:
             items[it] = lo + hi - items[it]
         items = items.dropna()
@@ -257,9 +336,40 @@ def test_survey_and_instrument(topdesk_dir, roster):
         assert 0.6 <= alpha <= 0.9, (name, alpha)
         assert set(scale["items"]) <= set(inst["items"])
     day = pd.Timestamp("2026-06-01")
-    on = roster[(roster["hire_date"] <= day) & (roster["exit_date"].isna()
-                                                | (roster["exit_date"] > day))]
+    on = roster[
+        (roster["hire_date"] <= day) & (roster["exit_date"].isna() | (roster["exit_date"] > day))
+    ]
     assert 0.6 <= len(s) / len(on) <= 0.8
+    hired = s.merge(roster[["person_id", "hire_date"]], on="person_id")["hire_date"]
+    recent = hired >= pd.Timestamp("2025-06-01")
+    assert ((s["recent_hire"] == "ja") == recent.to_numpy()).all()
+
+
+def test_demo_uses_the_shipped_instrument(topdesk_dir):
+    written = yaml.safe_load((topdesk_dir / "instrument.yml").read_text(encoding="utf-8"))
+    shipped = load_instrument()
+    assert written == shipped
+    assert load_instrument(topdesk_dir / "instrument.yml") == shipped
+    s = pd.read_csv(topdesk_dir / "survey.csv")
+    items = [item for scale in shipped["scales"].values() for item in scale["items"]]
+    assert set(items) == set(shipped["items"])
+    assert set(items) <= set(s.columns)
+    scores = score_survey(s.rename(columns={"person_id": "person_key"}), shipped)
+    assert list(scores.columns) == ["person_key", "team", *shipped["scales"]]
+    for name in shipped["scales"]:
+        assert scores[name].notna().any(), name
+    recent = (s["recent_hire"] == "ja").to_numpy()
+    assert scores.loc[~recent, "onboarding"].isna().all()
+    assert scores.loc[recent, "onboarding"].notna().mean() > 0.9
+    # Every item is scored: changing one answer changes its scale's score.
+    for name, scale in shipped["scales"].items():
+        row = int(np.flatnonzero(s[scale["items"]].notna().all(axis=1).to_numpy())[0])
+        for item in scale["items"]:
+            lo, hi = scale["range"]
+            bumped = s.copy()
+            bumped.loc[row, item] = hi if s.loc[row, item] != hi else lo
+            after = score_survey(bumped.rename(columns={"person_id": "person_key"}), shipped)
+            assert after.loc[row, name] != scores.loc[row, name], item
 
 
 def test_interventions(topdesk_dir, roster):
@@ -274,6 +384,7 @@ def test_interventions(topdesk_dir, roster):
 
 # --- ground truth and recovery -------------------------------------------------------------
 
+
 def test_ground_truth_lists_effects_and_nulls(topdesk_dir):
     gt = yaml.safe_load((topdesk_dir / "demo_ground_truth.yml").read_text(encoding="utf-8"))
     eff = {e["name"]: e for e in gt["effects"]}
@@ -281,9 +392,14 @@ def test_ground_truth_lists_effects_and_nulls(topdesk_dir):
         assert eff[name]["null"] is True and eff[name]["value"] == 1.0
         assert "IRR" in eff[name]["scale"]
     assert eff["repeat_same_question"]["null"] is True
-    expected = {"onboarding": 2.0, "capability": 0.75, "motivation": 0.75,
-                "motivation_x_psych_safety": 0.75, "intervention_password_reset": 0.55,
-                "recurring_behaviour": 0.2}
+    expected = {
+        "onboarding": 2.0,
+        "capability": 0.75,
+        "motivation": 0.75,
+        "motivation_x_psych_safety": 0.75,
+        "intervention_password_reset": 0.55,
+        "recurring_behaviour": 0.2,
+    }
     for name, value in expected.items():
         assert eff[name]["null"] is False and eff[name]["value"] == pytest.approx(value)
     assert eff["manager_role_model"]["value"] == pytest.approx(np.exp(0.6 * 0.7), abs=1e-3)
@@ -343,8 +459,9 @@ def test_requests_only_while_employed(demo):
 
 
 def test_scales_to_other_sizes():
-    d = generate_demo(DemoConfig(seed=3, n_staff=60, tickets_per_year=800,
-                                 start="2025-01-01", end="2025-12-31"))
+    d = generate_demo(
+        DemoConfig(seed=3, n_staff=60, tickets_per_year=800, start="2025-01-01", end="2025-12-31")
+    )
     r = d["roster"]
     assert r.groupby("team").size().min() >= 5
     assert 600 <= len(d["tickets"]) <= 1000

@@ -26,91 +26,196 @@ import numpy as np
 
 TITLES: dict[str, list[str]] = {
     "password_mfa": [
-        "Wachtwoord vergeten", "Paswoord verlopen", "Aanmelden lukt niet na wijziging",
-        "MFA opnieuw instellen", "Nieuwe gsm - Authenticator", "Code komt niet binnen",
-        "Password reset aub", "Kan niet meer aanmelden", "Wachtwoord wijzigen?",
-        "Sms-code ontvang ik niet", "Authenticator app op nieuwe telefoon",
+        "Wachtwoord vergeten",
+        "Paswoord verlopen",
+        "Aanmelden lukt niet na wijziging",
+        "MFA opnieuw instellen",
+        "Nieuwe gsm - Authenticator",
+        "Code komt niet binnen",
+        "Password reset aub",
+        "Kan niet meer aanmelden",
+        "Wachtwoord wijzigen?",
+        "Sms-code ontvang ik niet",
+        "Authenticator app op nieuwe telefoon",
         "Nieuw paswoord wordt geweigerd",
     ],
     "account_lockout": [
-        "Account geblokkeerd", "Gebruiker vergrendeld", "Account locked",
-        "Geblokkeerd na te veel pogingen", "Kan niet aanmelden - geblokkeerd",
-        "Account deblokkeren aub", "Mijn account is vergrendeld", "Buitengesloten",
+        "Account geblokkeerd",
+        "Gebruiker vergrendeld",
+        "Account locked",
+        "Geblokkeerd na te veel pogingen",
+        "Kan niet aanmelden - geblokkeerd",
+        "Account deblokkeren aub",
+        "Mijn account is vergrendeld",
+        "Buitengesloten",
         "Gebruiker terug vrijgeven",
     ],
     "mail_calendar": [
-        "Outlook probleem", "Afwezigheidsbericht instellen", "Handtekening aanpassen",
-        "Agenda delen met collega", "Gedeelde mailbox niet zichtbaar", "Mails komen niet aan",
-        "Mailbox vol", "Out of office", "Vergaderverzoek verdwenen", "Outlook hangt",
-        "Regel instellen in Outlook", "Verwijderde mails terughalen",
+        "Outlook probleem",
+        "Afwezigheidsbericht instellen",
+        "Handtekening aanpassen",
+        "Agenda delen met collega",
+        "Gedeelde mailbox niet zichtbaar",
+        "Mails komen niet aan",
+        "Mailbox vol",
+        "Out of office",
+        "Vergaderverzoek verdwenen",
+        "Outlook hangt",
+        "Regel instellen in Outlook",
+        "Verwijderde mails terughalen",
     ],
     "teams_meetings": [
-        "Teams vergadering", "Camera werkt niet in Teams", "Scherm delen lukt niet",
-        "Geen geluid in Teams", "Teams meeting plannen", "Micro niet herkend",
-        "Kanaal aanmaken", "Teams crasht", "Headset in Teams", "Achtergrond Teams",
+        "Teams vergadering",
+        "Camera werkt niet in Teams",
+        "Scherm delen lukt niet",
+        "Geen geluid in Teams",
+        "Teams meeting plannen",
+        "Micro niet herkend",
+        "Kanaal aanmaken",
+        "Teams crasht",
+        "Headset in Teams",
+        "Achtergrond Teams",
         "Geen meldingen Teams chat",
     ],
     "files_sharepoint": [
-        "Bestand kwijt", "Oude versie terugzetten", "OneDrive synchroniseert niet",
-        "Map delen SharePoint", "Document overschreven", "Bestand niet meer terug te vinden",
-        "Sync problemen", "Verwijderde map", "Waar staan mijn documenten?",
-        "Bestand vergrendeld", "Teamsite map weg",
+        "Bestand kwijt",
+        "Oude versie terugzetten",
+        "OneDrive synchroniseert niet",
+        "Map delen SharePoint",
+        "Document overschreven",
+        "Bestand niet meer terug te vinden",
+        "Sync problemen",
+        "Verwijderde map",
+        "Waar staan mijn documenten?",
+        "Bestand vergrendeld",
+        "Teamsite map weg",
     ],
     "software_howto": [
-        "Vraag over {office_app}", "Hulp gevraagd bij {office_app}", "PDF samenvoegen",
-        "Word sjabloon gemeente", "Excel vraagje", "Hoe doe ik dit in {office_app}?",
-        "Browser instellen", "Draaitabel", "PDF ondertekenen", "Mailing Word",
+        "Vraag over {office_app}",
+        "Hulp gevraagd bij {office_app}",
+        "PDF samenvoegen",
+        "Word sjabloon gemeente",
+        "Excel vraagje",
+        "Hoe doe ik dit in {office_app}?",
+        "Browser instellen",
+        "Draaitabel",
+        "PDF ondertekenen",
+        "Mailing Word",
         "Formules Excel",
     ],
     "printer_scanning": [
-        "Printer print niet", "Papierstoring", "Toner op", "Scannen naar mail",
-        "Printer toevoegen", "Afdrukken lukt niet", "Printer offline", "Scanner werkt niet",
-        "Badge printer", "Strepen op afdrukken", "Printen in kleur",
+        "Printer print niet",
+        "Papierstoring",
+        "Toner op",
+        "Scannen naar mail",
+        "Printer toevoegen",
+        "Afdrukken lukt niet",
+        "Printer offline",
+        "Scanner werkt niet",
+        "Badge printer",
+        "Strepen op afdrukken",
+        "Printen in kleur",
     ],
     "business_apps": [
-        "Probleem met {vakapp}", "{Vakapp} traag", "Foutmelding {vakapp}", "Vraag {vakapp}",
-        "{Vakapp} geeft fout", "Storing {vakapp}", "{Vakapp} na update",
+        "Probleem met {vakapp}",
+        "{Vakapp} traag",
+        "Foutmelding {vakapp}",
+        "Vraag {vakapp}",
+        "{Vakapp} geeft fout",
+        "Storing {vakapp}",
+        "{Vakapp} na update",
         "Rapport uit {vakapp}",
     ],
     "hardware_defect": [
-        "Laptop kapot", "Scherm blijft zwart", "Docking werkt niet", "Toetsenbord defect",
-        "Muis kapot", "Laptop start niet op", "Batterij laadt niet", "Tweede scherm geen beeld",
-        "Koffie op toetsenbord", "PC valt uit", "Scherm flikkert",
+        "Laptop kapot",
+        "Scherm blijft zwart",
+        "Docking werkt niet",
+        "Toetsenbord defect",
+        "Muis kapot",
+        "Laptop start niet op",
+        "Batterij laadt niet",
+        "Tweede scherm geen beeld",
+        "Koffie op toetsenbord",
+        "PC valt uit",
+        "Scherm flikkert",
     ],
     "new_device_install": [
-        "Aanvraag nieuwe laptop", "Software installeren", "Licentie aanvragen",
-        "Extra scherm nodig", "Installatie {software}", "Dienstgsm aanvragen",
-        "Headset aanvragen", "Laptop jobstudent", "Aanvraag {software}",
+        "Aanvraag nieuwe laptop",
+        "Software installeren",
+        "Licentie aanvragen",
+        "Extra scherm nodig",
+        "Installatie {software}",
+        "Dienstgsm aanvragen",
+        "Headset aanvragen",
+        "Laptop jobstudent",
+        "Aanvraag {software}",
     ],
     "access_rights": [
-        "Toegang map", "Rechten aanvragen", "Toegang tot gedeelde mailbox",
-        "Toegang {vakapp}", "Leesrechten nodig", "Rechten intrekken", "Toegang geweigerd",
+        "Toegang map",
+        "Rechten aanvragen",
+        "Toegang tot gedeelde mailbox",
+        "Toegang {vakapp}",
+        "Leesrechten nodig",
+        "Rechten intrekken",
+        "Toegang geweigerd",
         "Schrijfrechten teamsite",
     ],
     "telephony": [
-        "Telefoon werkt niet", "Doorschakelen", "Voicemail instellen", "Gsm probleem",
-        "Vaste lijn geen toon", "Wachtrij onthaal", "Doorverbinden lukt niet",
+        "Telefoon werkt niet",
+        "Doorschakelen",
+        "Voicemail instellen",
+        "Gsm probleem",
+        "Vaste lijn geen toon",
+        "Wachtrij onthaal",
+        "Doorverbinden lukt niet",
         "Geen bereik gsm",
     ],
     "onboarding_offboarding:in": [
-        "Nieuwe medewerker", "Indiensttreding {person}", "Account nieuwe collega",
-        "Materiaal nieuwe medewerker", "Start {person}", "Onthaal nieuwe collega",
+        "Nieuwe medewerker",
+        "Indiensttreding {person}",
+        "Account nieuwe collega",
+        "Materiaal nieuwe medewerker",
+        "Start {person}",
+        "Onthaal nieuwe collega",
     ],
     "onboarding_offboarding:out": [
-        "Uitdiensttreding", "Vertrek {person}", "Account afsluiten", "Uit dienst {person}",
-        "Materiaal inleveren", "Laatste werkdag {person}",
+        "Uitdiensttreding",
+        "Vertrek {person}",
+        "Account afsluiten",
+        "Uit dienst {person}",
+        "Materiaal inleveren",
+        "Laatste werkdag {person}",
     ],
     "network": [
-        "Geen internet", "Wifi valt weg", "VPN verbinding", "Thuiswerken lukt niet",
-        "Netwerk traag", "Geen verbinding", "Netwerkkabel", "Gastennetwerk",
+        "Geen internet",
+        "Wifi valt weg",
+        "VPN verbinding",
+        "Thuiswerken lukt niet",
+        "Netwerk traag",
+        "Geen verbinding",
+        "Netwerkkabel",
+        "Gastennetwerk",
     ],
     "security_incident": [
-        "Verdachte mail", "Phishing?", "Laptop verloren", "Virusmelding", "Op link geklikt",
-        "Gsm gestolen", "Mail naar verkeerde persoon", "Rare pop-up", "USB-stick gevonden",
+        "Verdachte mail",
+        "Phishing?",
+        "Laptop verloren",
+        "Virusmelding",
+        "Op link geklikt",
+        "Gsm gestolen",
+        "Mail naar verkeerde persoon",
+        "Rare pop-up",
+        "USB-stick gevonden",
     ],
     "other": [
-        "Vraag", "Diverse", "Beamer vergaderzaal", "Info gevraagd", "Thuiswerkvergoeding",
-        "Infoschermen", "Livestream gemeenteraad", "Badge gebouw",
+        "Vraag",
+        "Diverse",
+        "Beamer vergaderzaal",
+        "Info gevraagd",
+        "Thuiswerkvergoeding",
+        "Infoschermen",
+        "Livestream gemeenteraad",
+        "Badge gebouw",
     ],
 }
 
@@ -342,15 +447,29 @@ CORE: dict[str, list[str]] = {
 
 # Texts that say almost nothing about the problem; labelled with their true type anyway.
 VAGUE_TITLES = [
-    "Probleem", "Vraag", "Dringend", "Help", "Werkt niet", "Zie mail", "Opnieuw hetzelfde",
-    "Storing", "?", "Vraagje",
+    "Probleem",
+    "Vraag",
+    "Dringend",
+    "Help",
+    "Werkt niet",
+    "Zie mail",
+    "Opnieuw hetzelfde",
+    "Storing",
+    "?",
+    "Vraagje",
 ]
 VAGUE_CORE = [
-    "Het werkt weer niet.", "Kan iemand eens langskomen?", "Zelfde probleem als vorige keer.",
-    "Mijn computer doet raar.", "Er is iets mis, kunnen jullie mij bellen?",
-    "Het lukt weer niet, zie vorige melding.", "Help, dringend!",
-    "Graag iemand die even meekijkt.", "Ik snap er niets van, gisteren deed het het nog.",
-    "Probleem zoals besproken aan de telefoon.", "Het programma doet weer moeilijk.",
+    "Het werkt weer niet.",
+    "Kan iemand eens langskomen?",
+    "Zelfde probleem als vorige keer.",
+    "Mijn computer doet raar.",
+    "Er is iets mis, kunnen jullie mij bellen?",
+    "Het lukt weer niet, zie vorige melding.",
+    "Help, dringend!",
+    "Graag iemand die even meekijkt.",
+    "Ik snap er niets van, gisteren deed het het nog.",
+    "Probleem zoals besproken aan de telefoon.",
+    "Het programma doet weer moeilijk.",
     "Kunnen jullie eens kijken wat er mis is?",
 ]
 
@@ -376,19 +495,44 @@ CONTEXT = [
 ]
 
 PHONE_OPENERS = [
-    "Gebruiker belt:", "Telefonisch gemeld:", "Mevrouw belt met volgende vraag:",
-    "Meneer belt:", "Collega belt, vraag:", "Tel. melding:",
+    "Gebruiker belt:",
+    "Telefonisch gemeld:",
+    "Mevrouw belt met volgende vraag:",
+    "Meneer belt:",
+    "Collega belt, vraag:",
+    "Tel. melding:",
 ]
 DESK_OPENERS = [
-    "Collega komt langs aan de balie:", "Aan de balie gemeld:", "Langsgekomen op de ICT-dienst:",
+    "Collega komt langs aan de balie:",
+    "Aan de balie gemeld:",
+    "Langsgekomen op de ICT-dienst:",
 ]
 OPENERS = [
-    "Dag IT,", "Hallo collega's,", "Goeiemorgen,", "Beste,", "Hallo,", "Hoi,", "Dag helpdesk,",
-    "Goedemiddag,", "Beste ICT,", "Dag,", "Hey,", "Goedemorgen ICT,",
+    "Dag IT,",
+    "Hallo collega's,",
+    "Goeiemorgen,",
+    "Beste,",
+    "Hallo,",
+    "Hoi,",
+    "Dag helpdesk,",
+    "Goedemiddag,",
+    "Beste ICT,",
+    "Dag,",
+    "Hey,",
+    "Goedemorgen ICT,",
 ]
 CLOSERS = [
-    "Alvast bedankt!", "mvg", "Groetjes", "Met vriendelijke groeten", "Dank je!", "Bedankt",
-    "Thx", "Vriendelijke groet", "Merci!", "Alvast dank", "Dank u",
+    "Alvast bedankt!",
+    "mvg",
+    "Groetjes",
+    "Met vriendelijke groeten",
+    "Dank je!",
+    "Bedankt",
+    "Thx",
+    "Vriendelijke groet",
+    "Merci!",
+    "Alvast dank",
+    "Dank u",
 ]
 
 PDATA_COLLEAGUE = [
@@ -410,25 +554,62 @@ PDATA_IBAN = [
 ]
 
 # Slot vocabularies: small lists, drawn per ticket by index.
-DEVICES = ["mijn laptop", "mijn pc", "de laptop", "mijn computer", "de pc aan het loket",
-           "mijn thuiswerklaptop"]
-OFFICE_APPS = ["Word", "Excel", "PowerPoint", "Outlook", "Adobe Reader", "Edge", "Chrome",
-               "OneNote"]
-SOFTWARE = ["QGIS", "Adobe Acrobat Pro", "AutoCAD", "Zoom", "Notepad++", "Power BI",
-            "SPSS", "een pdf-editor", "de eID-middleware", "Visio"]
-PRINTERS = ["de printer op de tweede verdieping", "de grote printer aan het onthaal",
-            "de kleurenprinter", "de printer in het Sociaal Huis", "de multifunctional bij P&O",
-            "onze printer", "de printer in de gang"]
+DEVICES = [
+    "mijn laptop",
+    "mijn pc",
+    "de laptop",
+    "mijn computer",
+    "de pc aan het loket",
+    "mijn thuiswerklaptop",
+]
+OFFICE_APPS = [
+    "Word",
+    "Excel",
+    "PowerPoint",
+    "Outlook",
+    "Adobe Reader",
+    "Edge",
+    "Chrome",
+    "OneNote",
+]
+SOFTWARE = [
+    "QGIS",
+    "Adobe Acrobat Pro",
+    "AutoCAD",
+    "Zoom",
+    "Notepad++",
+    "Power BI",
+    "SPSS",
+    "een pdf-editor",
+    "de eID-middleware",
+    "Visio",
+]
+PRINTERS = [
+    "de printer op de tweede verdieping",
+    "de grote printer aan het onthaal",
+    "de kleurenprinter",
+    "de printer in het Sociaal Huis",
+    "de multifunctional bij P&O",
+    "onze printer",
+    "de printer in de gang",
+]
 ROOMS = ["1.04", "2.11", "de Raadzaal", "De Linde", "0.02", "het Schepencollege"]
-FOLDERS = ["Dossiers 2025", "Team", "Facturen", "Vergunningen", "Verslagen", "Aankoop",
-           "Personeel", "Subsidies"]
+FOLDERS = [
+    "Dossiers 2025",
+    "Team",
+    "Facturen",
+    "Vergunningen",
+    "Verslagen",
+    "Aankoop",
+    "Personeel",
+    "Subsidies",
+]
 VAKAPPS: dict[str, list[str]] = {
     "Burgerzaken": ["het burgerzakenpakket", "Saphir", "de eID-toepassing"],
     "Financien": ["het boekhoudpakket", "Finaxis", "de facturatiemodule"],
     "Omgeving": ["het Omgevingsloket", "de GIS-viewer", "Permita"],
     "Welzijn/OCMW": ["het sociaal dossier", "Cura", "de leefloonmodule"],
-    "Interne zaken/P&O": ["de personeelsadministratie", "het tijdsregistratiesysteem",
-                          "Talentra"],
+    "Interne zaken/P&O": ["de personeelsadministratie", "het tijdsregistratiesysteem", "Talentra"],
     "Vrije tijd": ["het reservatiesysteem", "de ticketingtool", "het uitleensysteem van de bib"],
     "Technische dienst": ["het patrimoniumbeheer", "de meldingenapp", "Fleetman"],
     "ICT": ["het beheerportaal", "de CMDB"],
@@ -436,8 +617,20 @@ VAKAPPS: dict[str, list[str]] = {
 DEFAULT_VAKAPPS = ["de vaktoepassing", "het e-loket", "het intranet"]
 
 DUTCH_WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-DUTCH_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-                "september", "oktober", "november", "december"]
+DUTCH_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 _SLOT_RE = re.compile(r"\{([A-Za-z_]+)\}")
 
@@ -474,13 +667,35 @@ def _compile(sentences: list[str], slot_ids: dict[str, int]) -> _Compiled:
         s1.append(slot_ids[slots[0]])
         s2.append(slot_ids[slots[1]])
     obj = np.array
-    return _Compiled(obj(lit0, dtype=object), obj(lit1, dtype=object), obj(lit2, dtype=object),
-                     np.array(s1), np.array(s2))
+    return _Compiled(
+        obj(lit0, dtype=object),
+        obj(lit1, dtype=object),
+        obj(lit2, dtype=object),
+        np.array(s1),
+        np.array(s2),
+    )
 
 
-SLOT_NAMES = ["", "device", "Device", "office_app", "software", "printer", "Printer", "room",
-              "folder", "vakapp", "Vakapp", "colleague", "Colleague", "person", "Person", "date",
-              "rrn", "iban"]
+SLOT_NAMES = [
+    "",
+    "device",
+    "Device",
+    "office_app",
+    "software",
+    "printer",
+    "Printer",
+    "room",
+    "folder",
+    "vakapp",
+    "Vakapp",
+    "colleague",
+    "Colleague",
+    "person",
+    "Person",
+    "date",
+    "rrn",
+    "iban",
+]
 SLOT_IDS = {name: i for i, name in enumerate(SLOT_NAMES)}
 
 
@@ -520,20 +735,22 @@ def _typo(rng: np.random.Generator, texts: np.ndarray, share: float) -> np.ndarr
             j += 1
         if j >= len(s) - 1:
             continue
-        out[i] = (s[:j] + s[j + 1] + s[j] + s[j + 2:]) if u[k, 1] < 0.6 else (s[:j] + s[j + 1:])
+        out[i] = (s[:j] + s[j + 1] + s[j] + s[j + 2 :]) if u[k, 1] < 0.6 else (s[:j] + s[j + 1 :])
     return out
 
 
 def _day_strings(dates: np.ndarray) -> np.ndarray:
     """Dutch long date, e.g. 'maandag 3 maart 2025', for datetime64 values."""
     d = dates.astype("datetime64[D]")
-    wd = ((d.astype(np.int64) + 3) % 7)  # 1970-01-01 was a Thursday
+    wd = (d.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
     y = d.astype("datetime64[Y]").astype(np.int64) + 1970
     m = d.astype("datetime64[M]").astype(np.int64) % 12
     day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
     wdn = np.array(DUTCH_WEEKDAYS, dtype=object)[wd]
     mn = np.array(DUTCH_MONTHS, dtype=object)[m]
-    return wdn + " " + day.astype(str).astype(object) + " " + mn + " " + y.astype(str).astype(object)
+    return (
+        wdn + " " + day.astype(str).astype(object) + " " + mn + " " + y.astype(str).astype(object)
+    )
 
 
 def short_dates(dates: np.ndarray) -> np.ndarray:
@@ -542,8 +759,13 @@ def short_dates(dates: np.ndarray) -> np.ndarray:
     y = d.astype("datetime64[Y]").astype(np.int64) + 1970
     m = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
     day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-    return day.astype(str).astype(object) + "/" + m.astype(str).astype(object) + "/" + \
-        y.astype(str).astype(object)
+    return (
+        day.astype(str).astype(object)
+        + "/"
+        + m.astype(str).astype(object)
+        + "/"
+        + y.astype(str).astype(object)
+    )
 
 
 @dataclass
@@ -682,16 +904,17 @@ def build_texts(rng: np.random.Generator, x: TextInputs) -> tuple[np.ndarray, np
 
     # --- personal data ------------------------------------------------------------------------
     sl = slots
-    pd_col = _fill(_compile(PDATA_COLLEAGUE, SLOT_IDS),
-                   rng.integers(0, len(PDATA_COLLEAGUE), n), sl)
+    pd_col = _fill(
+        _compile(PDATA_COLLEAGUE, SLOT_IDS), rng.integers(0, len(PDATA_COLLEAGUE), n), sl
+    )
     pd_rrn = _fill(_compile(PDATA_RRN, SLOT_IDS), rng.integers(0, len(PDATA_RRN), n), sl)
     pd_iban = _fill(_compile(PDATA_IBAN, SLOT_IDS), rng.integers(0, len(PDATA_IBAN), n), sl)
     u_pd = rng.random(n)
     is_staff = x.department != ""
     rrn_m = np.isin(x.department, ["Burgerzaken", "Welzijn/OCMW"]) & (
-        u_pd < np.where(qtype == "business_apps", 0.35, 0.06))
-    iban_m = (x.department == "Financien") & (
-        u_pd < np.where(qtype == "business_apps", 0.35, 0.06))
+        u_pd < np.where(qtype == "business_apps", 0.35, 0.06)
+    )
+    iban_m = (x.department == "Financien") & (u_pd < np.where(qtype == "business_apps", 0.35, 0.06))
     col_m = is_staff & (rng.random(n) < 0.06) & ~rrn_m & ~iban_m
     pdata = _where(rrn_m, pd_rrn, _where(iban_m, pd_iban, _where(col_m, pd_col, "")))
 
@@ -723,7 +946,7 @@ def build_texts(rng: np.random.Generator, x: TextInputs) -> tuple[np.ndarray, np
     sig = sig & mailish & is_staff & ~fwd
     sign_name = sign_name & ~fwd
     closer_txt = _where(sign_name, closer + "\n" + x.first_name, closer)
-    sig_txt = ("\n\n" + x.full_name + "\n" + x.team + "\nGemeente Lindevoorde\n" + x.phone)
+    sig_txt = "\n\n" + x.full_name + "\n" + x.team + "\nGemeente Lindevoorde\n" + x.phone
 
     desc = body
     desc = _where(has_open, opener + "\n" + desc, desc)
@@ -733,27 +956,56 @@ def build_texts(rng: np.random.Generator, x: TextInputs) -> tuple[np.ndarray, np
     desc = _where(sig, desc + sig_txt, desc)
 
     # Forwarded mail: the requester forwards a colleague's mail, header above the original text.
-    fwd_note = _pick(rng, ["Zie hieronder.", "Ter info, kunnen jullie helpen?", "FYI",
-                           "Kunnen jullie dit bekijken?", ""], n)
+    fwd_note = _pick(
+        rng,
+        [
+            "Zie hieronder.",
+            "Ter info, kunnen jullie helpen?",
+            "FYI",
+            "Kunnen jullie dit bekijken?",
+            "",
+        ],
+        n,
+    )
     back = rng.integers(5, 60 * 26, n).astype("timedelta64[m]")
     f = np.flatnonzero(fwd)
     if len(f):
         sent = x.opened[f].astype("datetime64[m]") - back[f]
         sent_min = (sent - sent.astype("datetime64[D]")).astype(np.int64)
         mm = np.array([f"{i:02d}" for i in range(60)], dtype=object)
-        sent_txt = (_day_strings(sent) + " " + (sent_min // 60).astype(str).astype(object)
-                    + ":" + mm[sent_min % 60])
-        header = ("-----Oorspronkelijk bericht-----\nVan: " + x.colleague[f] + " <"
-                  + x.colleague_email[f] + ">\nVerzonden: " + sent_txt
-                  + "\nAan: ICT Helpdesk\nOnderwerp: " + title[f] + "\n\n")
+        sent_txt = (
+            _day_strings(sent)
+            + " "
+            + (sent_min // 60).astype(str).astype(object)
+            + ":"
+            + mm[sent_min % 60]
+        )
+        header = (
+            "-----Oorspronkelijk bericht-----\nVan: "
+            + x.colleague[f]
+            + " <"
+            + x.colleague_email[f]
+            + ">\nVerzonden: "
+            + sent_txt
+            + "\nAan: ICT Helpdesk\nOnderwerp: "
+            + title[f]
+            + "\n\n"
+        )
         desc[f] = fwd_note[f] + "\n\n" + header + desc[f]
     title = _where(fwd, "FW: " + title, title)
 
     empty = rng.random(n) < 0.05
     desc = _where(empty, "", desc)
     title = np.array([t[:80] for t in title], dtype=object) if n else title
-    info = {"vague": vague, "empty": empty, "rrn": rrn_m & ~empty, "iban": iban_m & ~empty,
-            "colleague": col_m & ~empty, "forwarded": fwd & ~empty, "signature": sig & ~empty}
+    info = {
+        "vague": vague,
+        "empty": empty,
+        "rrn": rrn_m & ~empty,
+        "iban": iban_m & ~empty,
+        "colleague": col_m & ~empty,
+        "forwarded": fwd & ~empty,
+        "signature": sig & ~empty,
+    }
     return title, desc, info
 
 
