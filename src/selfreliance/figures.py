@@ -121,7 +121,7 @@ def kpi_trend_figure(trend: pd.DataFrame, status: pd.DataFrame, *, lang: str = "
         ax.tick_params(axis="x", labelrotation=60, labelsize=7)
         ax.set_ylim(bottom=0)
         decimal_comma_axis(ax, "y", lang)
-    for ax in axes.ravel()[len(metrics):]:
+    for ax in axes.ravel()[len(metrics) :]:
         ax.axis("off")
     fig.tight_layout()
     return fig
@@ -166,7 +166,9 @@ def confusion_heatmap(tickets: pd.DataFrame, labels: pd.DataFrame, codebook, *, 
     )
     types = list(codebook.types.index)
     long = confusion_table(merged["question_type_true"], merged["question_type_pred"], labels=types)
-    wide = long.pivot(index="true", columns="predicted", values="n").reindex(index=types, columns=types)
+    wide = long.pivot(index="true", columns="predicted", values="n").reindex(
+        index=types, columns=types
+    )
     shares = wide.div(wide.sum(axis=1).where(lambda s: s > 0), axis=0).fillna(0)
     names = [codebook.label(t, lang) for t in types]
     fig, ax = plt.subplots(figsize=(8, 7))
@@ -176,5 +178,67 @@ def confusion_heatmap(tickets: pd.DataFrame, labels: pd.DataFrame, codebook, *, 
     ax.set_xlabel("Automatische indeling" if lang == "nl" else "Classifier")
     ax.set_ylabel("Handmatige code" if lang == "nl" else "Hand code")
     ax.grid(False)
-    fig.colorbar(image, ax=ax, fraction=0.04, label="Aandeel van de rij" if lang == "nl" else "Share of the row")
+    fig.colorbar(
+        image,
+        ax=ax,
+        fraction=0.04,
+        label="Aandeel van de rij" if lang == "nl" else "Share of the row",
+    )
+    return fig
+
+
+def lorenz_curve(curve: pd.DataFrame, *, lang: str = "nl"):
+    """Lorenz curve of self-solvable tickets over staff, with the chance curve and equality line
+    (from :func:`metrics.lorenz`; a fixed grid, no point stands for one person)."""
+    set_style()
+    nl = lang == "nl"
+    fig, ax = plt.subplots(figsize=(5.2, 4.6))
+    ax.plot(
+        [0, 1],
+        [0, 1],
+        color="#999999",
+        ls=":",
+        lw=1,
+        label="Volledig gelijk" if nl else "Perfect equality",
+    )
+    ax.plot(
+        curve["people_share"],
+        curve["chance_share"],
+        color="#56B4E9",
+        ls="--",
+        label="Bij toeval (VTE)" if nl else "Chance (FTE)",
+    )
+    ax.plot(
+        curve["people_share"],
+        curve["ticket_share"],
+        color="#D55E00",
+        lw=2,
+        label="Waargenomen" if nl else "Observed",
+    )
+    ax.set_xlabel(
+        "Aandeel medewerkers (van minst naar meest meldingen)"
+        if nl
+        else "Share of staff (fewest to most tickets)"
+    )
+    ax.set_ylabel("Aandeel zelf oplosbare meldingen" if nl else "Share of self-solvable tickets")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    percent = FuncFormatter(lambda v, _p: fmt_number(100 * v, 0, lang) + "%")
+    ax.xaxis.set_major_formatter(percent)
+    ax.yaxis.set_major_formatter(percent)
+    ax.legend(frameon=False, loc="upper left")
+    return fig
+
+
+def backlog_line(backlog: pd.DataFrame, *, lang: str = "nl", highlight: tuple | None = None):
+    """Open tickets at the end of each period (from :func:`metrics.backlog`)."""
+    set_style()
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.plot(backlog["period_end"], backlog["open_tickets"], color="#0072B2", marker=".", lw=1.5)
+    if highlight is not None:
+        ax.axvspan(highlight[0], highlight[1], color="#000000", alpha=0.07, lw=0)
+    ax.set_ylabel("Openstaande meldingen" if lang == "nl" else "Open tickets")
+    ax.set_xlabel("")
+    ax.set_ylim(bottom=0)
+    decimal_comma_axis(ax, "y", lang)
     return fig

@@ -275,7 +275,9 @@ def interventions_table(interventions: pd.DataFrame | None, *, lang: str = "nl")
 # --------------------------------------------------------------------------------------
 
 
-def _interval(low: float, high: float, decimals: int = 0, lang: str = "nl", eur: bool = False) -> str:
+def _interval(
+    low: float, high: float, decimals: int = 0, lang: str = "nl", eur: bool = False
+) -> str:
     fmt = (lambda v: fmt_eur(v, lang)) if eur else (lambda v: fmt_number(v, decimals, lang))
     word = "tot" if lang == "nl" else "to"
     return f"{fmt(low)} {word} {fmt(high)}"
@@ -289,7 +291,10 @@ def _months(value: float, lang: str = "nl") -> str:
 
 def advice_summary(ranked: pd.DataFrame, *, has_analysis: bool, lang: str = "nl") -> str:
     """Summary of the ranked advice (Markdown): what to start, what to pilot, what not now."""
-    names = {t: ranked.loc[ranked["tier"] == t, "name"].tolist() for t in ("recommended", "pilot", "not_now")}
+    names = {
+        t: ranked.loc[ranked["tier"] == t, "name"].tolist()
+        for t in ("recommended", "pilot", "not_now")
+    }
     if lang == "nl":
         lines = [
             f"- **Aanbevolen**: {', '.join(names['recommended']) or 'geen'}."
@@ -311,7 +316,9 @@ def advice_summary(ranked: pd.DataFrame, *, has_analysis: bool, lang: str = "nl"
             "- Actions on the same question types do not simply add up.",
         ]
         if not has_analysis:
-            lines.append("- **Note**: the analyse step has not run yet; the advice rests on volume only.")
+            lines.append(
+                "- **Note**: the analyse step has not run yet; the advice rests on volume only."
+            )
     return "\n".join(lines)
 
 
@@ -326,15 +333,30 @@ def advice_table(ranked: pd.DataFrame, *, lang: str = "nl"):
             "tier": ranked["tier"].map(lambda t: label(t, lang)),
             "avoided_range": [
                 f"{fmt_number(m, 0, lang)} ({_interval(lo, hi, 0, lang)})"
-                for m, lo, hi in zip(ranked["avoided_tickets"], ranked["avoided_low"], ranked["avoided_high"], strict=True)
+                for m, lo, hi in zip(
+                    ranked["avoided_tickets"],
+                    ranked["avoided_low"],
+                    ranked["avoided_high"],
+                    strict=True,
+                )
             ],
             "net_value_range": [
                 f"{fmt_eur(m, lang)} ({_interval(lo, hi, lang=lang, eur=True)})"
-                for m, lo, hi in zip(ranked["net_value_eur"], ranked["net_value_low"], ranked["net_value_high"], strict=True)
+                for m, lo, hi in zip(
+                    ranked["net_value_eur"],
+                    ranked["net_value_low"],
+                    ranked["net_value_high"],
+                    strict=True,
+                )
             ],
             "payback_range": [
                 f"{_months(m, lang)} ({_months(lo, lang)} {'tot' if lang == 'nl' else 'to'} {_months(hi, lang)})"
-                for m, lo, hi in zip(ranked["payback_months"], ranked["payback_low"], ranked["payback_high"], strict=True)
+                for m, lo, hi in zip(
+                    ranked["payback_months"],
+                    ranked["payback_low"],
+                    ranked["payback_high"],
+                    strict=True,
+                )
             ],
         }
     )
@@ -350,9 +372,7 @@ def advice_evidence(ranked: pd.DataFrame, catalogue: dict, *, lang: str = "nl") 
         what = " ".join(str(action.get("what_nl", "")).split())
         head = f"**{row.rank}. {row.name}** ({row.direction_nl}; {label(row.tier, lang)})"
         functions = ", ".join(f.replace("_", " ") for f in action["com_b"].get("functions", []))
-        blocks.append(
-            f"{head}  \n{what}  \nCOM-B: {functions}.\n\n{row.evidence_nl}"
-        )
+        blocks.append(f"{head}  \n{what}  \nCOM-B: {functions}.\n\n{row.evidence_nl}")
     return "\n\n".join(blocks)
 
 
@@ -365,11 +385,15 @@ def roi_table(ranked: pd.DataFrame, *, horizon_years: float, lang: str = "nl"):
             "one_off_eur": ranked["one_off_eur"],
             "net_benefit": [
                 f"{fmt_eur(m, lang)} ({_interval(lo, hi, lang=lang, eur=True)})"
-                for m, lo, hi in zip(ranked["net_benefit_eur"], ranked["net_low"], ranked["net_high"], strict=True)
+                for m, lo, hi in zip(
+                    ranked["net_benefit_eur"], ranked["net_low"], ranked["net_high"], strict=True
+                )
             ],
             "roi_range": [
                 f"{pct(m)} ({pct(lo)} {'tot' if lang == 'nl' else 'to'} {pct(hi)})"
-                for m, lo, hi in zip(ranked["roi"], ranked["roi_low"], ranked["roi_high"], strict=True)
+                for m, lo, hi in zip(
+                    ranked["roi"], ranked["roi_low"], ranked["roi_high"], strict=True
+                )
             ],
             "p_payback": ranked["p_payback"],
         }
@@ -382,7 +406,9 @@ def roi_table(ranked: pd.DataFrame, *, horizon_years: float, lang: str = "nl"):
         else ["Action", "One-off cost incl. hours", "Net benefit per year (90% interval)",
               f"ROI over {horizon_years:g} years (90% interval)", "Chance of payback within the horizon"]
     )  # fmt: skip
-    return table(shown, lang=lang, eur=("one_off_eur",), pct=("p_payback",)).relabel_index(names, axis="columns")
+    return table(shown, lang=lang, eur=("one_off_eur",), pct=("p_payback",)).relabel_index(
+        names, axis="columns"
+    )
 
 
 def kpi_summary(status: pd.DataFrame, quarter: str, *, lang: str = "nl") -> str:
@@ -391,9 +417,21 @@ def kpi_summary(status: pd.DataFrame, quarter: str, *, lang: str = "nl") -> str:
     lines = []
     for row in status.itertuples():
         decimals = 0 if row.unit == "tickets" else 2
-        value = fmt_pct(row.value, 0, lang) if row.unit == "share" else fmt_number(row.value, decimals, lang)
-        base = fmt_pct(row.baseline, 0, lang) if row.unit == "share" else fmt_number(row.baseline, decimals, lang)
-        target = fmt_pct(row.target, 0, lang) if row.unit == "share" else fmt_number(row.target, decimals, lang)
+        value = (
+            fmt_pct(row.value, 0, lang)
+            if row.unit == "share"
+            else fmt_number(row.value, decimals, lang)
+        )
+        base = (
+            fmt_pct(row.baseline, 0, lang)
+            if row.unit == "share"
+            else fmt_number(row.baseline, decimals, lang)
+        )
+        target = (
+            fmt_pct(row.target, 0, lang)
+            if row.unit == "share"
+            else fmt_number(row.target, decimals, lang)
+        )
         if lang == "nl":
             lines.append(
                 f"- {label(row.metric, lang)}: **{value}** in het {q} (basislijn {base}, doel {target}): "
@@ -417,12 +455,15 @@ def kpi_table(status: pd.DataFrame, *, lang: str = "nl"):
     shown = pd.DataFrame(
         {
             "metric": status["metric"].map(lambda m: label(m, lang)),
-            "baseline": [fmt(v, u) for v, u in zip(status["baseline"], status["unit"], strict=True)],
+            "baseline": [
+                fmt(v, u) for v, u in zip(status["baseline"], status["unit"], strict=True)
+            ],
             "target": [fmt(v, u) for v, u in zip(status["target"], status["unit"], strict=True)],
             "value": [fmt(v, u) for v, u in zip(status["value"], status["unit"], strict=True)],
             "change": status["change"],
             "same_quarter_last_year": [
-                fmt(v, u) for v, u in zip(status["same_quarter_last_year"], status["unit"], strict=True)
+                fmt(v, u)
+                for v, u in zip(status["same_quarter_last_year"], status["unit"], strict=True)
             ],
             "trend_per_quarter": status["trend_per_quarter"],
             "status": status["status"].map(lambda s: label(s, lang)),
@@ -446,7 +487,11 @@ def evaluation_summary(summary: pd.DataFrame, codebook: Codebook, *, lang: str =
             for t in str(row.get("question_types", "")).split(",")
         )
         when = row["start"].strftime("%d/%m/%Y")
-        who = "alle teams" if row["teams"] == "alle teams" else f"{len(str(row['teams']).split('|'))} teams"
+        who = (
+            "alle teams"
+            if row["teams"] == "alle teams"
+            else f"{len(str(row['teams']).split('|'))} teams"
+        )
         head = f"**{row['name']}** (vanaf {when}, {who}; vraagtypes: {types})"
         if row.get("status") == "not_evaluable":
             blocks.append(
@@ -507,7 +552,17 @@ def evaluation_table(estimates: pd.DataFrame, *, lang: str = "nl"):
     if estimates is None or estimates.empty:
         return "Geen schattingen." if lang == "nl" else "No estimates."
     shown = estimates[
-        ["intervention_id", "design", "estimate", "placebo", "irr", "ci_low", "ci_high", "p_val", "method"]
+        [
+            "intervention_id",
+            "design",
+            "estimate",
+            "placebo",
+            "irr",
+            "ci_low",
+            "ci_high",
+            "p_val",
+            "method",
+        ]
     ].copy()
     yes, no = ("ja", "nee") if lang == "nl" else ("yes", "no")
     shown["placebo"] = shown["placebo"].map(lambda p: yes if p else no)
@@ -521,12 +576,28 @@ def evaluation_table(estimates: pd.DataFrame, *, lang: str = "nl"):
 
 def team_load_table(teams: pd.DataFrame, *, lang: str = "nl"):
     """Self-solvable load per team; teams of fewer than five people show no figures."""
-    shown = teams[["team", "n_people", "self_tickets", "rate", "ratio_to_org", "avoidable_expected", "suppressed"]].copy()
+    shown = teams[
+        [
+            "team",
+            "n_people",
+            "self_tickets",
+            "rate",
+            "ratio_to_org",
+            "avoidable_expected",
+            "suppressed",
+        ]
+    ].copy()
     shown["suppressed"] = shown["suppressed"].map(lambda s: label(s, lang) if s else "")
     return table(
         shown,
         lang=lang,
-        decimals={"n_people": 0, "self_tickets": 0, "rate": 2, "ratio_to_org": 2, "avoidable_expected": 0},
+        decimals={
+            "n_people": 0,
+            "self_tickets": 0,
+            "rate": 2,
+            "ratio_to_org": 2,
+            "avoidable_expected": 0,
+        },
     )
 
 
@@ -562,7 +633,9 @@ _VERDICT_NL = {
 }
 
 
-def analyse_overview(results: pd.DataFrame, missing: tuple[str, ...] = (), *, lang: str = "nl") -> str:
+def analyse_overview(
+    results: pd.DataFrame, missing: tuple[str, ...] = (), *, lang: str = "nl"
+) -> str:
     """Summary of the hypothesis table with the verdict counts, including 'inconclusive'."""
     counts = results["verdict"].value_counts()
     ids = {v: results.loc[results["verdict"] == v, "hypothesis_id"].tolist() for v in _VERDICT_NL}
@@ -611,7 +684,9 @@ def hypotheses_table(results: pd.DataFrame, *, lang: str = "nl"):
         {
             "hypothesis_id": results["hypothesis_id"],
             "family": results["family"],
-            "verdict_code": results["verdict"].map(lambda v: _VERDICT_NL.get(v, v) if lang == "nl" else v),
+            "verdict_code": results["verdict"].map(
+                lambda v: _VERDICT_NL.get(v, v) if lang == "nl" else v
+            ),
             "irr": results["irr"],
             "ci_low": results["ci_low"],
             "ci_high": results["ci_high"],
@@ -648,7 +723,9 @@ def verdicts_markdown(results: pd.DataFrame) -> str:
 
 def availability_matrix_table(availability: pd.DataFrame, *, lang: str = "nl"):
     """Per hypothesis: which data it needs, whether present, and what to collect."""
-    shown = availability[["hypothesis_id", "needs_nl", "available", "missing_nl", "collect_nl"]].copy()
+    shown = availability[
+        ["hypothesis_id", "needs_nl", "available", "missing_nl", "collect_nl"]
+    ].copy()
     shown["missing_nl"] = shown["missing_nl"].replace("", "\u2013")
     shown["collect_nl"] = shown["collect_nl"].replace("", "\u2013")
     names = (
@@ -702,7 +779,9 @@ def quadrant_table(quadrants: pd.DataFrame | None, *, lang: str = "nl"):
             if lang == "nl"
             else "No survey: the team view of can and will is not available."
         )
-    shown = quadrants[["group", "n_respondents", "capability", "motivation", "quadrant", "self_rate"]].copy()
+    shown = quadrants[
+        ["group", "n_respondents", "capability", "motivation", "quadrant", "self_rate"]
+    ].copy()
     shown["quadrant"] = shown["quadrant"].map(lambda q: label(q, lang))
     names = (
         ["Team", "Respondenten", "Kunnen (z)", "Willen (z)", "Kwadrant",
@@ -728,9 +807,9 @@ def onboarding_table(curve: pd.DataFrame | None, *, lang: str = "nl"):
         else ["Months since hire", "People", "FTE-months", "Self-solvable tickets per FTE-month",
               "Ratio to 24+ months"]
     )  # fmt: skip
-    return table(shown, lang=lang, decimals={"exposure": 0, "rate": 2, "rate_ratio": 2}).relabel_index(
-        names, axis="columns"
-    )
+    return table(
+        shown, lang=lang, decimals={"exposure": 0, "rate": 2, "rate_ratio": 2}
+    ).relabel_index(names, axis="columns")
 
 
 # --------------------------------------------------------------------------------------
@@ -750,7 +829,9 @@ def classifier_agreement(tickets: pd.DataFrame, labels: pd.DataFrame | None, *, 
             if lang == "nl"
             else "No hand-coded tickets yet: plan double coding in the definition session."
         )
-    merged = tickets[["ticket_id", "question_type", "self_solvability"]].merge(labels, on="ticket_id", suffixes=("_pred", "_true"))
+    merged = tickets[["ticket_id", "question_type", "self_solvability"]].merge(
+        labels, on="ticket_id", suffixes=("_pred", "_true")
+    )
     rows = []
     for target in ("question_type", "self_solvability"):
         if f"{target}_true" not in merged:
@@ -758,25 +839,63 @@ def classifier_agreement(tickets: pd.DataFrame, labels: pd.DataFrame | None, *, 
         pair = merged[[f"{target}_true", f"{target}_pred"]].dropna().astype(str)
         kappa = cohen_kappa(pair.iloc[:, 0], pair.iloc[:, 1])
         scores = summary_scores(pair.iloc[:, 0], pair.iloc[:, 1])
-        rows.append({"target": label(target, lang), "n": kappa["n"], "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"],
-                     "kappa": kappa["kappa"], "ci_low": kappa["ci_low"], "ci_high": kappa["ci_high"]})
+        rows.append(
+            {
+                "target": label(target, lang),
+                "n": kappa["n"],
+                "accuracy": scores["accuracy"],
+                "macro_f1": scores["macro_f1"],
+                "kappa": kappa["kappa"],
+                "ci_low": kappa["ci_low"],
+                "ci_high": kappa["ci_high"],
+            }
+        )
     frame = pd.DataFrame(rows)
-    names = (["Doel", "Tickets", "Juistheid", "Macro-F1", "Cohens kappa", "95%-BI laag", "95%-BI hoog"] if lang == "nl"
-             else ["Target", "Tickets", "Accuracy", "Macro-F1", "Cohen's kappa", "95% CI low", "95% CI high"])
-    return table(frame, lang=lang, decimals={c: 2 for c in ("accuracy", "macro_f1", "kappa", "ci_low", "ci_high")}).relabel_index(names, axis="columns")
+    names = (
+        ["Doel", "Tickets", "Juistheid", "Macro-F1", "Cohens kappa", "95%-BI laag", "95%-BI hoog"]
+        if lang == "nl"
+        else [
+            "Target",
+            "Tickets",
+            "Accuracy",
+            "Macro-F1",
+            "Cohen's kappa",
+            "95% CI low",
+            "95% CI high",
+        ]
+    )
+    return table(
+        frame,
+        lang=lang,
+        decimals={c: 2 for c in ("accuracy", "macro_f1", "kappa", "ci_low", "ci_high")},
+    ).relabel_index(names, axis="columns")
 
 
-def per_type_scores(tickets: pd.DataFrame, labels: pd.DataFrame | None, codebook: Codebook, *, lang: str = "nl"):
+def per_type_scores(
+    tickets: pd.DataFrame, labels: pd.DataFrame | None, codebook: Codebook, *, lang: str = "nl"
+):
     """Precision, recall, F1 and support per question type against hand codes."""
     from selfreliance.classifier import per_class_scores
 
     if labels is None or "question_type" not in labels:
         return ""
-    merged = tickets[["ticket_id", "question_type"]].merge(labels[["ticket_id", "question_type"]], on="ticket_id", suffixes=("_pred", "_true"))
-    scores = per_class_scores(merged["question_type_true"], merged["question_type_pred"], labels=list(codebook.types.index))
+    merged = tickets[["ticket_id", "question_type"]].merge(
+        labels[["ticket_id", "question_type"]], on="ticket_id", suffixes=("_pred", "_true")
+    )
+    scores = per_class_scores(
+        merged["question_type_true"],
+        merged["question_type_pred"],
+        labels=list(codebook.types.index),
+    )
     scores["label"] = scores["label"].map(lambda t: codebook.label(t, lang))
-    names = ["Vraagtype", "Precisie", "Recall", "F1", "Aantal (codes)"] if lang == "nl" else ["Question type", "Precision", "Recall", "F1", "Support"]
-    return table(scores, lang=lang, decimals={"precision": 2, "recall": 2, "f1": 2}).relabel_index(names, axis="columns")
+    names = (
+        ["Vraagtype", "Precisie", "Recall", "F1", "Aantal (codes)"]
+        if lang == "nl"
+        else ["Question type", "Precision", "Recall", "F1", "Support"]
+    )
+    return table(scores, lang=lang, decimals={"precision": 2, "recall": 2, "f1": 2}).relabel_index(
+        names, axis="columns"
+    )
 
 
 def metric_dictionary_table(*, lang: str = "nl"):
@@ -785,5 +904,272 @@ def metric_dictionary_table(*, lang: str = "nl"):
 
     d = load_metric_dictionary()
     shown = d[[f"name_{lang}", f"definition_{lang}", "formula", "unit"]]
-    names = ["Indicator", "Definitie", "Berekening", "Eenheid"] if lang == "nl" else ["Metric", "Definition", "Formula", "Unit"]
+    names = (
+        ["Indicator", "Definitie", "Berekening", "Eenheid"]
+        if lang == "nl"
+        else ["Metric", "Definition", "Formula", "Unit"]
+    )
     return table(shown, lang=lang).relabel_index(names, axis="columns")
+
+
+# --- deeper diagnose (Verdieping) -------------------------------------------------------------
+
+_DEEP_LABELS = {
+    "nl": {
+        "p80_response_business_hours": "80% binnen (eerste reactie, kantooruren)",
+        "p80_resolution_business_hours": "80% binnen (oplossing, kantooruren)",
+        "department": "Dienst",
+        "function_level": "Functieniveau",
+        "age_band": "Leeftijd",
+        "site": "Locatie",
+        "repeat_tickets": "Herhaalde vragen",
+        "repeat_rate": "Aandeel herhaald",
+        "label": "Vraagtype",
+    },
+    "en": {},
+}
+
+
+def _deep_table(frame: pd.DataFrame, *, lang: str, **kwargs):
+    """present.table with Dutch headers for the Verdieping columns."""
+    shown = frame.rename(columns=_DEEP_LABELS.get(lang, {}))
+    rename = _DEEP_LABELS.get(lang, {})
+    for key in ("pct", "eur", "translate_values"):
+        if key in kwargs:
+            kwargs[key] = tuple(rename.get(c, c) for c in kwargs[key])
+    if "decimals" in kwargs:
+        kwargs["decimals"] = {rename.get(c, c): d for c, d in kwargs["decimals"].items()}
+    return table(shown, lang=lang, **kwargs)
+
+
+def backlog_note(
+    weekly: pd.DataFrame, quarterly: pd.DataFrame, period, *, data_end=None, lang: str = "nl"
+) -> str:
+    """The backlog at the end of the quarter and over the weeks shown; warns when the quarter
+    ends within a week of the export (``data_end``, the last opening), where recent tickets
+    simply had no time to be resolved yet."""
+    row = quarterly.loc[quarterly["period"] == str(period)]
+    at_end = int(row["open_tickets"].iloc[0]) if len(row) else None
+    median = float(weekly["open_tickets"].median()) if len(weekly) else float("nan")
+    quarter_end = pd.Period(str(period), freq="Q").end_time
+    censored = data_end is not None and pd.Timestamp(data_end).tz_localize(
+        None
+    ) > quarter_end - pd.Timedelta(days=7)
+    censored_nl = (
+        " Let op: het kwartaal eindigt op de exportdatum. Meldingen van de laatste dagen hadden"
+        " toen nog geen tijd om afgehandeld te worden, dus het cijfer op het einde van het kwartaal"
+        " overschat de echte achterstand; vergelijk liever de weken ervoor."
+    )
+    if lang == "nl":
+        head = (
+            f"Op het einde van {quarter_label(period, lang)} stonden **{at_end}** meldingen open"
+            if at_end is not None
+            else "Het einde van het kwartaal valt buiten de gegevens"
+        )
+        return (
+            f"{head}; over de getoonde weken stonden er doorgaans (mediaan) "
+            f"{fmt_number(median, 0, lang)} open aan het einde van de week. Een oplopende lijn "
+            "betekent dat er meer binnenkomt dan IT afhandelt." + (censored_nl if censored else "")
+        )
+    head = (
+        f"At the end of {quarter_label(period, lang)} **{at_end}** tickets were open"
+        if at_end is not None
+        else "The end of the quarter is outside the data"
+    )
+    return (
+        f"{head}; over the weeks shown a median of {fmt_number(median, 0, lang)} were open at "
+        "week end. A rising line means more comes in than IT resolves."
+        + (
+            " The quarter ends at the export date: recent tickets had no time to be resolved,"
+            " so that figure overstates the backlog."
+            if censored
+            else ""
+        )
+    )
+
+
+def repeat_note(repeats: pd.DataFrame, days: int = 90, *, lang: str = "nl") -> str:
+    """The overall repeat rate in a sentence, with a warning when it rests on few tickets."""
+    total = repeats.set_index("question_type").loc["all"]
+    n = int(total["tickets"])
+    if lang == "nl":
+        text = (
+            f"Van de {n} zelf oplosbare meldingen van medewerkers was **{fmt_pct(total['repeat_rate'], 0, lang)}** "
+            f"een herhaling: dezelfde medewerker had in de {days} dagen ervoor al een melding van "
+            "hetzelfde vraagtype. Een hoog aandeel wijst op een oplossing die niet blijft hangen "
+            "(uitleg, handleiding) eerder dan op een technisch probleem."
+        )
+        if n < 50:
+            text += (
+                " Met minder dan 50 meldingen is dit cijfer te onzeker om conclusies op te bouwen."
+            )
+        return text
+    text = (
+        f"Of the {n} self-solvable staff tickets, **{fmt_pct(total['repeat_rate'], 0, lang)}** were "
+        f"repeats: the same person had filed the same question type in the previous {days} days."
+    )
+    if n < 50:
+        text += " With fewer than 50 tickets this figure is too uncertain to conclude."
+    return text
+
+
+def repeat_table(
+    repeats: pd.DataFrame, codebook: Codebook, *, lang: str = "nl", min_tickets: int = 10
+):
+    """Repeat rate per question type (types with at least ``min_tickets`` tickets, plus the total)."""
+    shown = repeats.loc[
+        (repeats["question_type"] == "all") | (repeats["tickets"] >= min_tickets)
+    ].copy()
+    names = codebook.types[lang].to_dict()
+    names["all"] = "Alle vraagtypes" if lang == "nl" else "All question types"
+    shown.insert(0, "label", shown["question_type"].map(lambda q: names.get(q, q)))
+    return _deep_table(shown.drop(columns=["question_type"]), lang=lang, pct=("repeat_rate",))
+
+
+def concentration_note(conc: pd.DataFrame, *, lang: str = "nl") -> str:
+    """Observed concentration against chance, in plain words (no individuals)."""
+    v = conc.set_index("metric")["value"]
+    outside = v["gini"] > v["gini_chance_high"]
+    dec = lambda x: fmt_number(x, 2, lang)  # noqa: E731
+    if lang == "nl":
+        text = (
+            f"Bij {int(v['people'])} actieve medewerkers en {int(v['tickets'])} zelf oplosbare meldingen is de "
+            f"Gini-coëfficiënt **{dec(v['gini'])}**; als iedereen enkel naar rato van zijn VTE en tijd in dienst "
+            f"meldingen zou doen, gaf toeval gemiddeld {dec(v['gini_chance'])} "
+            f"(95%-bereik {dec(v['gini_chance_low'])} tot {dec(v['gini_chance_high'])}). "
+            f"De 10% medewerkers met de meeste meldingen doen {fmt_pct(v['top10_share'], 0, lang)} ervan "
+            f"(bij toeval {fmt_pct(v['top10_share_chance'], 0, lang)}); "
+            f"{fmt_pct(v['share_people_without'], 0, lang)} deed geen enkele. "
+        )
+        text += (
+            "De meldingen zijn dus **meer geconcentreerd dan toeval verklaart**: gerichte ondersteuning van een kleinere groep kan lonen."
+            if outside
+            else "Dat verschil valt **binnen wat toeval kan geven**: de gegevens tonen geen duidelijke groep 'veelmelders'."
+        )
+        if v["tickets"] < 100:
+            text += " Met minder dan 100 meldingen is deze vergelijking zwak."
+        return text + " Er worden nooit individuele medewerkers getoond of gerangschikt."
+    text = (
+        f"With {int(v['people'])} active staff and {int(v['tickets'])} self-solvable tickets the Gini "
+        f"coefficient is **{dec(v['gini'])}**; chance alone (tickets in proportion to FTE exposure) gives "
+        f"{dec(v['gini_chance'])} (95% range {dec(v['gini_chance_low'])} to {dec(v['gini_chance_high'])}). "
+        f"The top 10% of requesters file {fmt_pct(v['top10_share'], 0, lang)} "
+        f"(chance {fmt_pct(v['top10_share_chance'], 0, lang)}). "
+    )
+    text += (
+        "That is more concentrated than chance."
+        if outside
+        else "That is within what chance can give."
+    )
+    return text + " Individuals are never listed or ranked."
+
+
+def waiting_by_type_table(waits: pd.DataFrame, codebook: Codebook, *, lang: str = "nl"):
+    """Median and 80th percentile waiting per question type, with the codebook's labels."""
+    shown = waits.copy()
+    shown.insert(0, "label", shown["question_type"].map(lambda q: codebook.types[lang].get(q, q)))
+    return _deep_table(shown.drop(columns=["question_type"]), lang=lang)
+
+
+def breakdown_table(frame: pd.DataFrame, by: str, *, lang: str = "nl"):
+    """A protected group breakdown (from :func:`metrics.breakdown`)."""
+    return _deep_table(
+        frame,
+        lang=lang,
+        pct=("self_solvable_share",),
+        decimals={
+            "fte_months": 0,
+            "tickets": 0,
+            "self_solvable_tickets": 0,
+            "self_solvable_per_fte_month": 2,
+            "n_people": 0,
+        },
+        translate_values=("suppressed",),
+    )
+
+
+def thin_data_note(
+    frames: dict[str, pd.DataFrame], *, lang: str = "nl", few_tickets: int = 20
+) -> str:
+    """Say which breakdowns lost groups to disclosure control (fewer than 5 people) and which
+    shown groups rest on fewer than ``few_tickets`` tickets (too thin to conclude)."""
+    parts, thin = [], []
+    for by, frame in frames.items():
+        name = (
+            _DEEP_LABELS["nl"].get(by, label(by, "nl")).lower()
+            if lang == "nl"
+            else by.replace("_", " ")
+        )
+        hidden = int((frame["suppressed"] != "").sum())
+        small = int(((frame["suppressed"] == "") & (frame["tickets"] < few_tickets)).sum())
+        of = "van" if lang == "nl" else "of"
+        if hidden:
+            parts.append(f"{name} ({hidden} {of} {len(frame)})")
+        if small:
+            thin.append(f"{name} ({small} {of} {len(frame)})")
+    if lang == "nl":
+        text = (
+            "Groepen met minder dan 5 medewerkers worden niet getoond, en waar nodig een tweede "
+            "groep zodat niemand het cijfer kan terugrekenen. Verborgen groepen per indeling: "
+            + "; ".join(parts)
+            + ". Over die groepen kan dit rapport niets besluiten."
+            if parts
+            else "Geen enkele groep telde minder dan 5 medewerkers: alle groepen kunnen getoond worden."
+        )
+        if thin:
+            text += (
+                f" Groepen met minder dan {few_tickets} meldingen in het kwartaal zijn te dun om "
+                "conclusies te trekken (een paar meldingen meer of minder verandert het beeld): "
+                + "; ".join(thin)
+                + "."
+            )
+        return text
+    text = (
+        "Groups of fewer than 5 staff are hidden (with a second group where needed): "
+        + "; ".join(parts)
+        + "."
+        if parts
+        else "No group had fewer than 5 staff: every group can be shown."
+    )
+    if thin:
+        text += (
+            f" Groups with fewer than {few_tickets} tickets are too thin to conclude: "
+            + "; ".join(thin)
+            + "."
+        )
+    return text
+
+
+def waiting_lost_table(lost: pd.DataFrame, *, lang: str = "nl"):
+    """Staff time lost waiting and IT time on self-solvable tickets, as a two-column table."""
+    names = {
+        "staff_tickets": ("Meldingen van personeel", "Staff tickets"),
+        "staff_waiting_office_hours": (
+            "Wachttijd tot oplossing (kantooruren)",
+            "Waiting to resolution (office hours)",
+        ),
+        "staff_hours_lost": (
+            "Verloren werktijd door wachten (uren)",
+            "Staff time lost waiting (hours)",
+        ),
+        "staff_hours_lost_cost": ("Kost van verloren werktijd", "Cost of time lost"),
+        "self_solvable_it_hours": (
+            "IT-uren aan zelf oplosbare meldingen",
+            "IT hours on self-solvable tickets",
+        ),
+        "self_solvable_it_cost": ("Kost van die IT-uren", "Cost of those IT hours"),
+    }
+    i = 0 if lang == "nl" else 1
+
+    def fmt(row) -> str:
+        if row["unit"] == "euro":
+            return fmt_eur(row["value"], lang)
+        return fmt_number(row["value"], 0, lang)
+
+    shown = pd.DataFrame(
+        {
+            "metric": lost["metric"].map(lambda m: names.get(m, (m, m))[i]),
+            "value": lost.apply(fmt, axis=1),
+        }
+    )
+    return table(shown, lang=lang)
