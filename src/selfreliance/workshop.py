@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from selfreliance.present import fmt_eur, fmt_number, fmt_pct
+
 __all__ = [
     "SESSIONS",
     "SESSION_TITLES",
@@ -65,20 +67,17 @@ def _num(value: Any, decimals: int = 1, lang: str = "nl") -> str:
         return str(value)
     if math.isinf(number):
         return "\u221e"
-    text = f"{number:,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-    return text
+    return fmt_number(number, decimals, lang)
 
 
 def _pct(value: Any, lang: str = "nl") -> str:
     if _missing(value):
         return "\u2013"
-    return _num(100 * float(value), 0, lang) + (" %" if lang == "nl" else "%")
+    return fmt_pct(float(value), 0, lang)
 
 
 def _eur(value: Any, lang: str = "nl") -> str:
-    return "\u2013" if _missing(value) else "\u20ac " + _num(value, 0, lang)
+    return "\u2013" if _missing(value) else fmt_eur(float(value), lang)
 
 
 def _text(value: Any) -> str:
