@@ -141,13 +141,16 @@ def _cmd_label_import(args: argparse.Namespace) -> int:
         else out.with_name(out.stem + "_disagreements.csv")
     )
     result.disagreements.to_csv(disagreements, index=False)
+    # Next to the labels so that ingest carries it into the diagnose report.
+    agreement = out.with_name(out.stem + "_agreement.csv")
+    result.agreement.to_csv(agreement, index=False)
     print("Agreement (Cohen's kappa, 95% CI):")
     for row in result.agreement.itertuples():
         print(
             f"  {row.comparison:<22} {row.target:<17} n={row.n:<4} kappa {row.kappa:.2f} [{row.ci_low:.2f}; {row.ci_high:.2f}]"
         )
     print(
-        f"Agreed labels: {out} ({len(result.labels)} tickets). Disagreements: {disagreements} ({len(result.disagreements)} rows)."
+        f"Agreed labels: {out} ({len(result.labels)} tickets). Disagreements: {disagreements} ({len(result.disagreements)} rows). Kappa table: {agreement}."
     )
     return 0
 

@@ -1173,3 +1173,42 @@ def waiting_lost_table(lost: pd.DataFrame, *, lang: str = "nl"):
         }
     )
     return table(shown, lang=lang)
+
+
+def coder_agreement_table(agreement: pd.DataFrame | None, *, lang: str = "nl"):
+    """Cohen's kappa with 95% CI between the two coders and between each coder and the
+    classifier (from ``selfreliance label import``), or a sentence when there is no coding yet."""
+    if agreement is None or agreement.empty:
+        return (
+            "Nog geen dubbele codering ingelezen: `selfreliance label export` maakt het codeerbestand, "
+            "`selfreliance label import` berekent de overeenstemming tussen de codeurs."
+            if lang == "nl"
+            else "No double coding yet: `selfreliance label export`, then `selfreliance label import`."
+        )
+    shown = agreement[["comparison", "target", "n", "po", "kappa", "ci_low", "ci_high"]].assign(
+        target=lambda a: a["target"].map(lambda t: label(t, lang))
+    )
+    names = (
+        [
+            "Vergelijking",
+            "Doel",
+            "Tickets",
+            "Overeenstemming",
+            "Cohens kappa",
+            "95%-BI laag",
+            "95%-BI hoog",
+        ]
+        if lang == "nl"
+        else [
+            "Comparison",
+            "Target",
+            "Tickets",
+            "Agreement",
+            "Cohen's kappa",
+            "95% CI low",
+            "95% CI high",
+        ]
+    )
+    return table(
+        shown, lang=lang, pct=("po",), decimals={"kappa": 2, "ci_low": 2, "ci_high": 2}
+    ).relabel_index(names, axis="columns")

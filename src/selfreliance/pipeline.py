@@ -190,12 +190,18 @@ def run_ingest(
         labels = read_table(sources.labels).drop(columns="_source_row")
         labels.to_parquet(out_dir / "labels.parquet", index=False)
         written.append("labels.parquet")
+        # `selfreliance label import` writes the coders' kappa table beside the labels.
+        agreement = sources.labels.with_name(sources.labels.stem + "_agreement.csv")
+        if agreement.exists():
+            pd.read_csv(agreement).to_parquet(out_dir / "labels_agreement.parquet", index=False)
+            written.append("labels_agreement.parquet")
     for stale in {
         "people.parquet",
         "survey.parquet",
         "instrument.yml",
         "interventions.parquet",
         "labels.parquet",
+        "labels_agreement.parquet",
     } - set(written):
         (out_dir / stale).unlink(missing_ok=True)
 
@@ -240,6 +246,7 @@ class Processed:
     interventions: pd.DataFrame | None
     labels: pd.DataFrame | None
     summary: dict
+    agreement: pd.DataFrame | None = None  # coders' Cohen's kappa from `label import`
 
 
 def load_processed(processed_dir: str | Path) -> Processed:
@@ -265,6 +272,7 @@ def load_processed(processed_dir: str | Path) -> Processed:
         interventions=optional("interventions.parquet"),
         labels=optional("labels.parquet"),
         summary=json.loads((folder / "ingest_summary.json").read_text(encoding="utf-8")),
+        agreement=optional("labels_agreement.parquet"),
     )
 
 
