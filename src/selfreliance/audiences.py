@@ -26,8 +26,6 @@ from selfreliance.disclosure import MIN_GROUP_SIZE, protect_table
 from selfreliance.present import fmt_number, fmt_pct, table
 from selfreliance.quarters import quarter_label
 
-DAYS_PER_MONTH = 30.4375
-
 
 @dataclass
 class Suppressions:
@@ -168,46 +166,25 @@ def _org_rates(ctx: Context) -> dict[str, float]:
 def onboarding_table(
     ctx: Context, suppressions: Suppressions, *, window_months: int = 12
 ) -> pd.DataFrame:
-    """Self-solvable tickets per FTE-month by months since hire (0-3, 3-6, 6-12, 12+), last 12 months.
+    """Self-solvable tickets per FTE-month by months since hire over the last 12 months.
 
-    Exposure is split per person over the bands (vectorised over people, no loop over tickets).
+    The bands and exposure come from :func:`selfreliance.hypotheses.onboarding_curve` (the
+    same curve the analyse report shows); here the bands go through primary and complementary
+    suppression.
     """
-    end = ctx.end
-    start = (end - pd.DateOffset(months=window_months) + pd.Timedelta(days=1)).normalize()
-    bands = [(0, 3, "0-3"), (3, 6, "3-6"), (6, 12, "6-12"), (12, 10_000, "12+")]
-    people = ctx.people
-    rows = []
-    staff = ctx.tickets.loc[
-        ctx.tickets["requester_kind"].eq("staff") & ctx.tickets["self_solvability"].eq("self")
-    ]
-    staff = metrics.in_period(staff, start, end)
-    hire = people.set_index("person_key")["hire_date"]
-    ticket_months = (
-        staff["opened_at"].dt.tz_localize(None) - staff["requester_key"].map(hire)
-    ).dt.days / DAYS_PER_MONTH
-    for low, high, name in bands:
-        band_start = (people["hire_date"] + pd.to_timedelta(low * DAYS_PER_MONTH, unit="D")).clip(
-            lower=start
-        )
-        band_end = (
-            people["hire_date"] + pd.to_timedelta(min(high, 1000) * DAYS_PER_MONTH, unit="D")
-        ).clip(upper=end)
-        band_end = band_end.where(
-            people["exit_date"].isna(), np.minimum(band_end, people["exit_date"])
-        )
-        days = ((band_end - band_start).dt.days).clip(lower=0)
-        exposure = people["fte"] * days / DAYS_PER_MONTH
-        in_band = ticket_months.between(low, high, inclusive="left")
-        rows.append(
-            {
-                "band": name,
-                "n_people": int((exposure > 0).sum()),
-                "exposure": float(exposure.sum()),
-                "self_tickets": int(in_band.sum()),
-            }
-        )
-    out = pd.DataFrame(rows)
-    out["self_per_fte_month"] = out["self_tickets"] / out["exposure"].where(out["exposure"] > 0)
+    from selfreliance.hypotheses import onboarding_curve
+
+    start = (ctx.end - pd.DateOffset(months=window_months) + pd.Timedelta(days=1)).normalize()
+    curve = onboarding_curve(ctx.tickets, ctx.people, start=start, end=ctx.end, min_people=0)
+    out = pd.DataFrame(
+        {
+            "band": curve["months_since_hire"],
+            "n_people": curve["n_people"],
+            "exposure": curve["exposure"],
+            "self_tickets": curve["n_tickets"].astype("float64"),
+            "self_per_fte_month": curve["rate"],
+        }
+    )
     protected = protect_table(
         out,
         people="n_people",
