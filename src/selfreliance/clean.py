@@ -413,15 +413,10 @@ def age_band(birth_year: pd.Series, reference_year: int) -> pd.Series:
     Examples
     --------
     >>> age_band(pd.Series([1990, 1960, None], dtype="Int64"), 2026).tolist()
-    ['30-39', '60+', nan]
+    ['30-39', '60+', <NA>]
     """
     age = (reference_year - birth_year.astype("Float64")).astype("float64")
-    return (
-        pd.cut(age, bins=AGE_BANDS, right=False, labels=AGE_LABELS)
-        .astype("string")
-        .astype(object)
-        .where(age.notna(), np.nan)
-    )
+    return pd.cut(age, bins=AGE_BANDS, right=False, labels=AGE_LABELS).astype("string")
 
 
 def pseudonymise_people(roster: pd.DataFrame, key: bytes, *, reference_year: int) -> pd.DataFrame:
@@ -437,7 +432,7 @@ def pseudonymise_people(roster: pd.DataFrame, key: bytes, *, reference_year: int
             "hire_date": roster["hire_date"],
             "exit_date": roster["exit_date"],
             "fte": roster["fte"].astype("float64"),
-            "age_band": age_band(roster["birth_year"], reference_year).astype("string"),
+            "age_band": age_band(roster["birth_year"], reference_year),
             "site": roster["site"],
             "is_manager": roster["person_id"].isin(managers).to_numpy(),
         }

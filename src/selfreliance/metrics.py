@@ -298,8 +298,8 @@ def update_history(processed_dir: Path, quarter: str, summary: pd.DataFrame) -> 
 def trend_table(
     history: pd.DataFrame, *, metrics_: tuple[str, ...] = TREND_METRICS
 ) -> pd.DataFrame:
-    """Quarters run so far as rows, the headline metrics as columns, plus the change against
-    the baseline (the first quarter in the history) for the latest quarter."""
+    """Quarters run so far as rows (the first one is the baseline), the headline metrics as
+    columns."""
     wide = history.loc[history["metric"].isin(metrics_)].pivot(
         index="quarter", columns="metric", values="value"
     )
