@@ -1541,6 +1541,12 @@ _OUTCOME_NL = {
     "n_it": "tickets die IT nodig hebben",
     "n_all": "tickets",
 }
+_OUTCOME_EN = {
+    "n_self": "self-solvable tickets",
+    "n_partly": "partly self-solvable tickets",
+    "n_it": "tickets that need IT",
+    "n_all": "tickets",
+}
 _ALWAYS_NEEDED = ("exposure", "team")
 
 
@@ -1765,6 +1771,7 @@ def _empty_row(hyp: Mapping[str, Any]) -> dict[str, Any]:
         "status": "not_testable",
         "reason": "",
         "reason_nl": "",
+        "reason_en": "",
         "contrast": "",
         "reference": "",
         "test": "",
@@ -1779,8 +1786,14 @@ def _empty_row(hyp: Mapping[str, Any]) -> dict[str, Any]:
         "gee_p": np.nan,
         "naive_p": np.nan,
         "unit": hyp["unit"],
+        "unit_en": hyp.get("unit_en", hyp["unit"]),
         "outcome": hyp["outcome"],
     }
+
+
+def _in_lang(text: str | Mapping[str, str], lang: str) -> str:
+    """A reason given as plain (Dutch) text or as ``{"nl": ..., "en": ...}``."""
+    return text if isinstance(text, str) else text.get(lang) or text["nl"]
 
 
 def _data_label(hyp: Mapping[str, Any], column: str, lang: str = "nl") -> str:
@@ -1897,61 +1910,117 @@ def _verdict_code(r: Mapping[str, Any]) -> str:
     return "not_supported" if within else "inconclusive"
 
 
-def _verdict_nl(row: Mapping[str, Any]) -> str:
+def _en(x: float, decimals: int = 2) -> str:
+    return f"{x:.{decimals}f}"
+
+
+def _en_q(q: float) -> str:
+    return "q < 0.001" if q < 0.001 else f"q = {_en(q, 3)}"
+
+
+#: Phrases of the verdict sentence per language (``{...}`` filled by :func:`_verdict`).
+_VERDICT_TEXT = {
+    "nl": {
+        "not_testable": "Niet toetsbaar: {reason}.",
+        "ci": "95%-BI {low} tot {high}",
+        "concentration": "zij dienen {observed} van de zelf-oplosbare tickets in, tegenover "
+        "ongeveer {expected} als iedereen met hetzelfde team, dezelfde tewerkstelling en "
+        "onboardingperiode even vaak zou melden (verhouding {irr}; {ci}; {q})",
+        "repeat": "{observed} van de zelf-oplosbare tickets is dezelfde vraag van dezelfde "
+        "persoon binnen 30 dagen, tegenover ongeveer {expected} volgens het telmodel "
+        "(verhouding {irr}; {ci}; {q})",
+        "count": "{irr} keer zoveel {effect} per VTE-maand ({ci}; {q})",
+        "joint": "{irr} keer zoveel {effect} per VTE-maand ({ci}; {q} voor de gezamenlijke toets)",
+        "joint_unit": "{unit} ({scope}gezamenlijke toets over alle groepen); grootste verschil: "
+        "groep {group} t.o.v. {reference}",
+        "team_scope": "op teamniveau, ",
+        "group": "groep {name}",
+        "reference_group": "de referentiegroep",
+        "supported": "Ondersteund: {unit}: {detail}.",
+        "contrary": "Tegengesteld aan de verwachting: {unit}: {detail}.",
+        "not_supported": "Niet ondersteund: {unit}: {detail}. Het betrouwbaarheidsinterval ligt "
+        "binnen {low} tot {high}: een eventueel effect is kleiner dan wat vooraf als praktisch "
+        "relevant gold.",
+        "inconclusive": "Onbeslist (niet ondersteund): {unit}: {detail}; het verschil is niet "
+        "duidelijk genoeg.",
+        "mde": " Met deze gegevens valt pas een effect vanaf ongeveer {mde} keer betrouwbaar op "
+        "(80% power); kleinere effecten zijn niet uitgesloten.",
+    },
+    "en": {
+        "not_testable": "Not testable: {reason}.",
+        "ci": "95% CI {low} to {high}",
+        "concentration": "they file {observed} of the self-solvable tickets, against about "
+        "{expected} if everyone with the same team, employment and onboarding period filed "
+        "equally often (ratio {irr}; {ci}; {q})",
+        "repeat": "{observed} of the self-solvable tickets are the same question from the same "
+        "person within 30 days, against about {expected} under the count model (ratio {irr}; "
+        "{ci}; {q})",
+        "count": "{irr} times as many {effect} per FTE-month ({ci}; {q})",
+        "joint": "{irr} times as many {effect} per FTE-month ({ci}; {q} for the joint test)",
+        "joint_unit": "{unit} ({scope}joint test over all groups); largest difference: group "
+        "{group} vs {reference}",
+        "team_scope": "at team level, ",
+        "group": "group {name}",
+        "reference_group": "the reference group",
+        "supported": "Supported: {unit}: {detail}.",
+        "contrary": "Contrary to expectation: {unit}: {detail}.",
+        "not_supported": "Not supported: {unit}: {detail}. The confidence interval lies within "
+        "{low} to {high}: any effect is smaller than what was declared practically relevant "
+        "beforehand.",
+        "inconclusive": "Inconclusive (not supported): {unit}: {detail}; the difference is not "
+        "clear enough.",
+        "mde": " With these data only an effect from about {mde} times would reliably show "
+        "(80% power); smaller effects are not ruled out.",
+    },
+}
+
+
+def _verdict(row: Mapping[str, Any], lang: str = "nl") -> str:
+    """One cautious sentence per result (Dutch with decimal commas, or English); it never
+    claims proof."""
+    t = _VERDICT_TEXT[lang]
+    num, q_text = (_nl, _nl_q) if lang == "nl" else (_en, _en_q)
     status, kind = row["status"], row["kind"]
     if status == "not_testable":
-        return f"Niet toetsbaar: {row['reason_nl']}."
-    ci = f"95%-BI {_nl(row['ci_low'])} tot {_nl(row['ci_high'])}"
-    unit = row["unit"]
-    if kind == "concentration":
-        detail = (
-            f"zij dienen {_nl_pct(row['observed'])} van de zelf-oplosbare tickets in, tegenover "
-            f"ongeveer {_nl_pct(row['expected'])} als iedereen met hetzelfde team, dezelfde "
-            f"tewerkstelling en onboardingperiode even vaak zou melden (verhouding "
-            f"{_nl(row['irr'])}; {ci}; {_nl_q(row['q_val'])})"
+        return t["not_testable"].format(reason=row[f"reason_{lang}"])
+    unit = row["unit"] if lang == "nl" else row.get("unit_en") or row["unit"]
+    parts = {
+        "ci": t["ci"].format(low=num(row["ci_low"]), high=num(row["ci_high"])),
+        "irr": num(row["irr"]),
+        "q": q_text(row["q_val"]),
+        "observed": _nl_pct(row["observed"]) if kind in ("concentration", "repeat") else "",
+        "expected": _nl_pct(row["expected"]) if kind in ("concentration", "repeat") else "",
+        "effect": (_OUTCOME_NL if lang == "nl" else _OUTCOME_EN).get(
+            row["outcome"], row["outcome"]
+        ),
+    }
+    if kind in ("concentration", "repeat"):
+        detail = t[kind].format(**parts)
+    elif row["test"].startswith(("joint", "randomisation")):
+        level = re.search(r"\[T\.(.+)\]$", row["contrast"])
+        reference = (
+            t["group"].format(name=row["reference"]) if row["reference"] else t["reference_group"]
         )
-    elif kind == "repeat":
-        detail = (
-            f"{_nl_pct(row['observed'])} van de zelf-oplosbare tickets is dezelfde vraag van "
-            f"dezelfde persoon binnen 30 dagen, tegenover ongeveer {_nl_pct(row['expected'])} "
-            f"volgens het telmodel (verhouding {_nl(row['irr'])}; {ci}; {_nl_q(row['q_val'])})"
+        unit = t["joint_unit"].format(
+            unit=unit,
+            scope=t["team_scope"] if row["test"].startswith("randomisation") else "",
+            group=level.group(1) if level else row["contrast"],
+            reference=reference,
         )
+        detail = t["joint"].format(**parts)
     else:
-        effect = _OUTCOME_NL.get(row["outcome"], row["outcome"])
-        detail = (
-            f"{_nl(row['irr'])} keer zoveel {effect} per VTE-maand ({ci}; {_nl_q(row['q_val'])})"
-        )
-        if row["test"].startswith(("joint", "randomisation")):
-            level = re.search(r"\[T\.(.+)\]$", row["contrast"])
-            group = level.group(1) if level else row["contrast"]
-            reference = f"groep {row['reference']}" if row["reference"] else "de referentiegroep"
-            scope = "op teamniveau, " if row["test"].startswith("randomisation") else ""
-            unit = (
-                f"{unit} ({scope}gezamenlijke toets over alle groepen); grootste verschil: "
-                f"groep {group} t.o.v. {reference}"
-            )
-            detail = (
-                f"{_nl(row['irr'])} keer zoveel {effect} per VTE-maand ({ci}; "
-                f"{_nl_q(row['q_val'])} voor de gezamenlijke toets)"
-            )
-    if status == "supported":
-        return f"Ondersteund: {unit}: {detail}."
-    if status == "contrary":
-        return f"Tegengesteld aan de verwachting: {unit}: {detail}."
+        detail = t["count"].format(**parts)
+    if status in ("supported", "contrary"):
+        return t[status].format(unit=unit, detail=detail)
     bound = max(row["smallest_effect_irr"], 1 / row["smallest_effect_irr"])
     if row["verdict"] == "not_supported":
-        return (
-            f"Niet ondersteund: {unit}: {detail}. Het betrouwbaarheidsinterval ligt binnen "
-            f"{_nl(1 / bound)} tot {_nl(bound)}: een eventueel effect is kleiner dan wat vooraf "
-            "als praktisch relevant gold."
+        return t["not_supported"].format(
+            unit=unit, detail=detail, low=num(1 / bound), high=num(bound)
         )
-    text = f"Onbeslist (niet ondersteund): {unit}: {detail}; het verschil is niet duidelijk genoeg."
+    text = t["inconclusive"].format(unit=unit, detail=detail)
     mde = row.get("mde_irr")
     if mde is not None and np.isfinite(mde):
-        text += (
-            f" Met deze gegevens valt pas een effect vanaf ongeveer {_nl(mde)} keer "
-            "betrouwbaar op (80% power); kleinere effecten zijn niet uitgesloten."
-        )
+        text += t["mde"].format(mde=num(mde))
     return text
 
 
@@ -1959,7 +2028,7 @@ _RESULT_COLUMNS = [
     "hypothesis_id", "family", "statement_nl", "statement_en", "construct", "kind", "term",
     "expected_direction", "smallest_effect_irr", "irr", "ci_low", "ci_high", "p_val",
     "q_val", "n_obs", "n_people", "n_teams", "n_clusters", "status", "verdict", "reason",
-    "reason_nl", "verdict_nl", "contrast", "reference", "test", "mde_irr", "observed",
+    "reason_nl", "reason_en", "verdict_nl", "verdict_en", "contrast", "reference", "test", "mde_irr", "observed",
     "expected", "model", "se_type", "gee_irr", "gee_ci_low", "gee_ci_high", "gee_p", "naive_p",
 ]  # fmt: skip
 
@@ -1975,7 +2044,7 @@ def run_registry(
     seed: int = 0,
     robustness: bool = True,
     naive: bool = False,
-    unavailable: Mapping[str, str] | None = None,
+    unavailable: Mapping[str, str | Mapping[str, str]] | None = None,
     ci: bool = True,
 ) -> pd.DataFrame:
     """Fit every hypothesis of the registry and report FDR-controlled verdicts.
@@ -2053,11 +2122,15 @@ def run_registry(
         needs = list(dict.fromkeys([hyp["outcome"], *_ALWAYS_NEEDED, *hyp["requires"]]))
         missing = [c for c in needs if not _column_present(panel, events, c)]
         if missing:
-            reasons = [unavailable[c] for c in missing if c in unavailable]
-            labels = [_data_label(hyp, c) for c in missing if c not in unavailable]
             row["reason"] = f"missing or empty column(s): {', '.join(missing)}"
-            parts = [f"de nodige gegevens ontbreken ({', '.join(labels)})"] if labels else []
-            row["reason_nl"] = "; ".join(parts + reasons)
+            for lang, lead in (
+                ("nl", "de nodige gegevens ontbreken"),
+                ("en", "the data needed are missing"),
+            ):
+                reasons = [_in_lang(unavailable[c], lang) for c in missing if c in unavailable]
+                labels = [_data_label(hyp, c, lang) for c in missing if c not in unavailable]
+                parts = [f"{lead} ({', '.join(labels)})"] if labels else []
+                row[f"reason_{lang}"] = "; ".join(parts + reasons)
             rows.append(row)
             continue
         try:
@@ -2067,6 +2140,7 @@ def run_registry(
             row = _empty_row(hyp)
             row["reason"] = f"model could not be fitted: {exc}"
             row["reason_nl"] = "het model kon niet geschat worden met deze gegevens"
+            row["reason_en"] = "the model could not be estimated with these data"
             rows.append(row)
             continue
         row["status"] = ""
@@ -2089,7 +2163,9 @@ def run_registry(
 
     table["status"] = table.apply(status, axis=1)
     table["verdict"] = [_verdict_code(r) for r in table.to_dict("records")]
-    table["verdict_nl"] = [_verdict_nl(r) for r in table.to_dict("records")]
+    records = table.to_dict("records")
+    table["verdict_nl"] = [_verdict(r, "nl") for r in records]
+    table["verdict_en"] = [_verdict(r, "en") for r in records]
     return table[_RESULT_COLUMNS]
 
 
@@ -2104,7 +2180,7 @@ def data_availability(
     registry: Sequence[Mapping[str, Any]],
     panel: pd.DataFrame | None,
     events: pd.DataFrame | None = None,
-    unavailable: Mapping[str, str] | None = None,
+    unavailable: Mapping[str, str | Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Which data each hypothesis needs, whether they are present, and what to collect.
 
@@ -2113,10 +2189,11 @@ def data_availability(
     Returns
     -------
     pandas.DataFrame
-        ``hypothesis_id, statement_nl, needs_nl, sources, available, missing_nl,
-        collect_nl, testable``: ``available`` is "ja", "deels" or "nee"; ``missing_nl``
-        lists what is absent (or present but unusable, with the reason) and ``collect_nl``
-        what to collect and from whom (from the registry's data catalogue).
+        ``hypothesis_id, statement_nl, statement_en, sources, available, testable`` and
+        per language (``_nl``, ``_en``) ``needs``, ``missing`` and ``collect``:
+        ``available`` is "ja", "deels" or "nee"; ``missing_*`` lists what is absent (or
+        present but unusable, with the reason) and ``collect_*`` what to collect and from
+        whom (from the registry's data catalogue).
     """
     unavailable = dict(unavailable or {})
     rows = []
@@ -2124,27 +2201,26 @@ def data_availability(
         data = hyp.get("data") or [{"column": c} for c in hyp["requires"]]
         present = [_column_present(panel, events, d["column"]) for d in data]
         missing = [d for d, ok in zip(data, present, strict=True) if not ok]
-        missing_nl = [
-            f"{d.get('nl', d['column'])} ({unavailable[d['column']]})"
-            if d["column"] in unavailable
-            else d.get("nl", d["column"])
-            for d in missing
-        ]
         sources = sorted({_SOURCE_NL.get(d.get("source", ""), d.get("source", "")) for d in data})
-        rows.append(
-            {
-                "hypothesis_id": hyp["id"],
-                "statement_nl": hyp["statement_nl"],
-                "needs_nl": "; ".join(d.get("nl", d["column"]) for d in data),
-                "sources": ", ".join(s for s in sources if s),
-                "available": "ja" if all(present) else ("nee" if not any(present) else "deels"),
-                "missing_nl": "; ".join(missing_nl),
-                "collect_nl": " ".join(
-                    dict.fromkeys(d.get("collect_nl", "") for d in missing if d.get("collect_nl"))
-                ),
-                "testable": bool(all(present)),
-            }
-        )
+        row = {
+            "hypothesis_id": hyp["id"],
+            "statement_nl": hyp["statement_nl"],
+            "statement_en": hyp["statement_en"],
+            "sources": ", ".join(s for s in sources if s),
+            "available": "ja" if all(present) else ("nee" if not any(present) else "deels"),
+            "testable": bool(all(present)),
+        }
+        for lang in ("nl", "en"):
+            row[f"needs_{lang}"] = "; ".join(d.get(lang, d["column"]) for d in data)
+            row[f"missing_{lang}"] = "; ".join(
+                f"{d.get(lang, d['column'])} ({_in_lang(unavailable[d['column']], lang)})"
+                if d["column"] in unavailable
+                else d.get(lang, d["column"])
+                for d in missing
+            )
+            key = f"collect_{lang}"
+            row[key] = " ".join(dict.fromkeys(d.get(key, "") for d in missing if d.get(key)))
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -2290,7 +2366,7 @@ def analyse_window(
     missing: list[str] = []
     scores = agreement = None
     team_scales: list[str] = []
-    unavailable: dict[str, str] = {}
+    unavailable: dict[str, dict[str, str]] = {}
     if survey is not None and instrument is not None:
         scores = score_survey(survey, instrument)
         agreement = aggregation_checks(survey, instrument)
@@ -2298,16 +2374,20 @@ def analyse_window(
             if check["aggregate"] or not require_agreement:
                 team_scales.append(check["scale"])
             else:
-                unavailable[f"team_{check['scale']}"] = (
-                    f"aggregatie van '{check['scale']}' naar teamniveau is niet verantwoord: "
-                    f"{check['verdict_nl']}"
-                )
+                unavailable[f"team_{check['scale']}"] = {
+                    "nl": f"aggregatie van '{check['scale']}' naar teamniveau is niet "
+                    f"verantwoord: {check['verdict_nl']}",
+                    "en": f"aggregating '{check['scale']}' to team level is not justified: "
+                    f"{check['verdict_en']}",
+                }
     else:
         missing.append("survey")
     if people is None:
         results = run_registry(None, registry)
         results["reason_nl"] = "er is geen personeelslijst om tickets per medewerker te tellen"
         results["verdict_nl"] = "Niet toetsbaar: " + results["reason_nl"] + "."
+        results["reason_en"] = "there is no staff roster to count tickets per person"
+        results["verdict_en"] = "Not testable: " + results["reason_en"] + "."
         availability = data_availability(registry, None)
         return Analysis(None, results, ("roster", *missing), availability, agreement)
     panel = build_person_panel(
@@ -2356,6 +2436,7 @@ EXPORT_COLUMNS = {
     "expected": "expected",
     "statement_nl": "statement_nl",
     "verdict_nl": "verdict_nl",
+    "verdict_en": "verdict_en",
     "reason": "reason",
 }
 

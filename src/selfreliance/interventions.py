@@ -543,25 +543,37 @@ EVIDENCE_ORDER = ("measured", "supported", "volume", "inconclusive", "not_tested
 TIERS = ("recommended", "pilot", "not_now")
 
 
-def _evidence(action: dict, hypotheses: pd.DataFrame | None) -> tuple[str, list[str]]:
-    """Evidence status of an action from the hypothesis table, with the verdict lines it cites."""
+def _evidence(action: dict, hypotheses: pd.DataFrame | None) -> tuple[str, list[tuple[str, str]]]:
+    """Evidence status of an action from the hypothesis table, with the verdict lines it cites
+    as (Dutch, English) pairs."""
     ids = list(action.get("hypotheses") or [])
     if not ids:
         return "volume", []
     if hypotheses is None or hypotheses.empty:
         return "not_tested", [
-            f"{h}: nog niet getoetst (de analyse is nog niet uitgevoerd)." for h in ids
+            (
+                f"{h}: nog niet getoetst (de analyse is nog niet uitgevoerd).",
+                f"{h}: not tested yet (the analysis has not been run).",
+            )
+            for h in ids
         ]
     table = hypotheses.set_index("hypothesis_id")
     lines, statuses = [], []
     for h in ids:
         if h not in table.index:
-            lines.append(f"{h}: staat niet in de hypothesetabel van de analyse.")
+            lines.append(
+                (
+                    f"{h}: staat niet in de hypothesetabel van de analyse.",
+                    f"{h}: is not in the analysis's hypothesis table.",
+                )
+            )
             statuses.append("not_testable")
             continue
         status = str(table.loc[h, "status"])
         statuses.append(status)
-        lines.append(f"{h}: {table.loc[h, 'verdict_nl']}")
+        en = table.loc[h, "verdict_en"] if "verdict_en" in table.columns else None
+        nl = table.loc[h, "verdict_nl"]
+        lines.append((f"{h}: {nl}", f"{h}: {en if isinstance(en, str) and en else nl}"))
     if "supported" in statuses:
         return "supported", lines
     if "contrary" in statuses and "not_supported" not in statuses:
@@ -600,9 +612,10 @@ def rank_actions(
     Returns
     -------
     DataFrame
-        rank, action_id, name, direction, direction_nl, com_b, evidence, tier, evidence_nl
-        (Markdown lines citing the hypotheses' verdicts, the load in tickets and the teams), and
-        the ROI columns of :func:`action_roi`.
+        rank, action_id, name, name_en, direction, direction_nl, direction_en, com_b,
+        evidence, tier, evidence_nl and evidence_en (Markdown lines citing the hypotheses'
+        verdicts, the load in tickets and the teams), and the ROI columns of
+        :func:`action_roi`.
     """
     actions = {a["id"]: a for a in catalogue["actions"]}
     total = len(tickets) / years
@@ -618,18 +631,31 @@ def rank_actions(
         action = actions[record["action_id"]]
         evidence, lines = _evidence(action, hypotheses)
         types = action_types(action, self_types)
-        labels = ", ".join(codebook.label(t, "nl") for t in types if t in codebook.types.index)
+        known = [t for t in types if t in codebook.types.index]
+        labels = {lang: ", ".join(codebook.label(t, lang) for t in known) for lang in ("nl", "en")}
         in_types = tickets["question_type"].isin(types).sum() / years
+        share = in_types / total if total else float("nan")
         lines.append(
-            f"Volume: {fmt_number(in_types, 0)} tickets per jaar over {labels} "
-            f"({fmt_pct(in_types / total if total else float('nan'))} van alle tickets)."
+            (
+                f"Volume: {fmt_number(in_types, 0)} tickets per jaar over {labels['nl']} "
+                f"({fmt_pct(share)} van alle tickets).",
+                f"Volume: {fmt_number(in_types, 0, 'en')} tickets a year on {labels['en']} "
+                f"({fmt_pct(share, lang='en')} of all tickets).",
+            )
         )
         if action["scope"] == "onboarding":
             lines.append(
-                f"Daarvan van medewerkers in hun eerste {months} maanden: "
-                f"{fmt_number(record['scope_tickets_per_year'], 0)} per jaar."
+                (
+                    f"Daarvan van medewerkers in hun eerste {months} maanden: "
+                    f"{fmt_number(record['scope_tickets_per_year'], 0)} per jaar.",
+                    f"Of these, from staff in their first {months} months: "
+                    f"{fmt_number(record['scope_tickets_per_year'], 0, 'en')} a year.",
+                )
                 if people is not None
-                else "Zonder personeelslijst is niet te zien welke tickets van nieuwe medewerkers komen."
+                else (
+                    "Zonder personeelslijst is niet te zien welke tickets van nieuwe medewerkers komen.",
+                    "Without a staff roster it cannot be seen which tickets come from new staff.",
+                )
             )
         if action["direction"] in {"managers", "peers", "competency"} and visible_teams is not None:
             top = visible_teams.head(4)
@@ -638,85 +664,144 @@ def rank_actions(
                     f"{r.team} ({fmt_number(r.ratio_to_org, 1)} x het gemiddelde)"
                     for r in top.itertuples()
                 )
-                lines.append(f"Start bij de teams met de hoogste last per VTE-maand: {named}.")
+                named_en = ", ".join(
+                    f"{r.team} ({fmt_number(r.ratio_to_org, 1, 'en')} x the average)"
+                    for r in top.itertuples()
+                )
+                lines.append(
+                    (
+                        f"Start bij de teams met de hoogste last per VTE-maand: {named}.",
+                        f"Start with the teams with the highest load per FTE-month: {named_en}.",
+                    )
+                )
         own = (
             evaluated.loc[evaluated["action_id"] == action["id"]]
             if evaluated is not None and not evaluated.empty and "action_id" in evaluated
             else pd.DataFrame()
         )
         for ev in own.to_dict("records"):
-            where = (
-                "alle teams"
-                if ev["teams"] == "alle teams"
-                else f"{len(str(ev['teams']).split('|'))} teams"
-            )
+            all_teams = ev["teams"] == "alle teams"
+            n_teams = len(str(ev["teams"]).split("|"))
+            where = "alle teams" if all_teams else f"{n_teams} teams"
+            where_en = "all teams" if all_teams else f"{n_teams} teams"
             if ev.get("status") == "not_evaluable" or pd.isna(ev.get("irr")):
-                lines.append(f"Eigen meting: '{ev['name']}' (logboek) is nog niet te beoordelen.")
-                continue
-            measured_on = ", ".join(
-                codebook.label(t.strip(), "nl") if t.strip() in codebook.types.index else t.strip()
-                for t in str(ev.get("question_types", "")).split(",")
-            )
-            used = record.get("effect_source") == "measured"
-            lines.append(
-                f"Eigen meting: '{ev['name']}' loopt sinds {ev['start']:%d/%m/%Y} in {where}; daarna "
-                f"{fmt_number(ev['irr'], 2)} keer zoveel tickets ({measured_on}) als verwacht (95%-BI "
-                f"{fmt_number(ev['ci_low'], 2)} tot {fmt_number(ev['ci_high'], 2)})"
-                + (
-                    ". De opbrengst hieronder rekent met dit gemeten effect; het advies gaat over "
-                    "uitbreiding naar wie nog niet meedoet."
-                    if used
-                    else (
-                        ": geen duidelijke verandering."
-                        if ev.get("status") == "no_clear_change"
-                        else "."
+                lines.append(
+                    (
+                        f"Eigen meting: '{ev['name']}' (logboek) is nog niet te beoordelen.",
+                        f"Own measurement: '{ev['name']}' (log) cannot be judged yet.",
                     )
+                )
+                continue
+
+            def measured_on(lang: str, ev: dict = ev) -> str:
+                return ", ".join(
+                    codebook.label(t.strip(), lang)
+                    if t.strip() in codebook.types.index
+                    else t.strip()
+                    for t in str(ev.get("question_types", "")).split(",")
+                )
+
+            used = record.get("effect_source") == "measured"
+            unclear = ev.get("status") == "no_clear_change"
+            lines.append(
+                (
+                    f"Eigen meting: '{ev['name']}' loopt sinds {ev['start']:%d/%m/%Y} in {where}; "
+                    f"daarna {fmt_number(ev['irr'], 2)} keer zoveel tickets ({measured_on('nl')}) "
+                    f"als verwacht (95%-BI {fmt_number(ev['ci_low'], 2)} tot "
+                    f"{fmt_number(ev['ci_high'], 2)})"
+                    + (
+                        ". De opbrengst hieronder rekent met dit gemeten effect; het advies gaat "
+                        "over uitbreiding naar wie nog niet meedoet."
+                        if used
+                        else (": geen duidelijke verandering." if unclear else ".")
+                    ),
+                    f"Own measurement: '{ev['name']}' has run since {ev['start']:%d/%m/%Y} in "
+                    f"{where_en}; since then {fmt_number(ev['irr'], 2, 'en')} times as many "
+                    f"tickets ({measured_on('en')}) as expected (95% CI "
+                    f"{fmt_number(ev['ci_low'], 2, 'en')} to {fmt_number(ev['ci_high'], 2, 'en')})"
+                    + (
+                        ". The benefit below uses this measured effect; the advice is about "
+                        "extending it to those not yet taking part."
+                        if used
+                        else (": no clear change." if unclear else ".")
+                    ),
                 )
             )
             if ev.get("status") == "reduced" and used:
                 evidence = "measured"
         effect = action["effect"]
         if record.get("effect_source") != "measured" and action.get("assumption"):
+            source = " ".join(str(action["source"]).split())
             lines.append(
-                f"Het verwachte effect ({fmt_pct(effect['low'])} tot {fmt_pct(effect['high'])} minder "
-                f"tickets, verwacht {fmt_pct(effect['expected'])}) is een aanname: "
-                f"{' '.join(str(action['source']).split())}"
+                (
+                    f"Het verwachte effect ({fmt_pct(effect['low'])} tot {fmt_pct(effect['high'])} "
+                    f"minder tickets, verwacht {fmt_pct(effect['expected'])}) is een aanname: "
+                    f"{source}",
+                    f"The expected effect ({fmt_pct(effect['low'], lang='en')} to "
+                    f"{fmt_pct(effect['high'], lang='en')} fewer tickets, expected "
+                    f"{fmt_pct(effect['expected'], lang='en')}) is an assumption: {source}",
+                )
             )
         positive = record["net_value_eur"] > 0
         if evidence == "contrary":
             tier = "not_now"
-            lines.append("De data wijzen in de andere richting dan deze actie veronderstelt.")
+            lines.append(
+                (
+                    "De data wijzen in de andere richting dan deze actie veronderstelt.",
+                    "The data point the other way from what this action assumes.",
+                )
+            )
         elif not positive and evidence == "measured":
             tier = "not_now"
             lines.append(
-                "De actie werkt in onze eigen meting, maar met de kosten uit de catalogus verdient "
-                "ze zich in euro niet terug binnen de looptijd. Een deel van die kost is in de proef "
-                "al gemaakt, dus uitbreiden kan goedkoper zijn; weeg ook de kortere wachttijd mee."
+                (
+                    "De actie werkt in onze eigen meting, maar met de kosten uit de catalogus "
+                    "verdient ze zich in euro niet terug binnen de looptijd. Een deel van die kost "
+                    "is in de proef al gemaakt, dus uitbreiden kan goedkoper zijn; weeg ook de "
+                    "kortere wachttijd mee.",
+                    "The action works in our own measurement, but with the catalogue's costs it "
+                    "does not pay for itself in euros within the horizon. Part of that cost was "
+                    "already spent in the pilot, so extending it can be cheaper; weigh the shorter "
+                    "waiting time too.",
+                )
             )
         elif not positive:
             tier = "not_now"
             lines.append(
-                "Bij de verwachte waarden verdient de actie zich binnen de looptijd van de "
-                "berekening niet terug; ze kan wel om andere redenen (wachttijd, werkcomfort) zinvol zijn."
+                (
+                    "Bij de verwachte waarden verdient de actie zich binnen de looptijd van de "
+                    "berekening niet terug; ze kan wel om andere redenen (wachttijd, werkcomfort) "
+                    "zinvol zijn.",
+                    "At the expected values the action does not pay for itself within the "
+                    "horizon of the calculation; it can still make sense for other reasons "
+                    "(waiting time, comfort at work).",
+                )
             )
         elif evidence in {"measured", "supported", "volume"}:
             tier = "recommended"
         else:
             tier = "pilot"
             lines.append(
-                "De oorzaak die deze actie aanpakt is in onze data niet aangetoond: enkel als "
-                "proef met een meting vooraf en achteraf, niet als zekerheid."
+                (
+                    "De oorzaak die deze actie aanpakt is in onze data niet aangetoond: enkel als "
+                    "proef met een meting vooraf en achteraf, niet als zekerheid.",
+                    "The cause this action addresses is not shown in our data: only as a pilot "
+                    "with a measurement before and after, not as a certainty.",
+                )
             )
         rows.append(
             {
                 "action_id": action["id"],
                 "name": action["name_nl"],
+                "name_en": action.get("name_en", action["name_nl"]),
                 "direction": action["direction"],
                 "direction_nl": catalogue["directions"][action["direction"]]["nl"],
+                "direction_en": catalogue["directions"][action["direction"]].get("en", ""),
                 "com_b": ", ".join(action["com_b"].get("functions", [])),
                 "evidence": evidence,
                 "tier": tier,
-                "evidence_nl": "\n".join(f"- {line}" for line in lines),
+                "evidence_nl": "\n".join(f"- {nl}" for nl, _ in lines),
+                "evidence_en": "\n".join(f"- {en}" for _, en in lines),
                 **{k: v for k, v in record.items() if k not in ("action_id", "direction")},
             }
         )

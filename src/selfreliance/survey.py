@@ -389,30 +389,55 @@ def team_agreement(
     )
 
 
-def _verdict_nl(row: Mapping[str, Any]) -> str:
-    def nl(x: float) -> str:
-        return f"{x:.2f}".replace(".", ",")
+_AGGREGATION_TEXT = {
+    "nl": {
+        "too_few": "te weinig teams of respondenten om de samenvoeging te beoordelen",
+        "figures": "ICC(1) = {icc1}, ICC(2) = {icc2}, gemiddelde r_wg = {rwg}",
+        "yes": "samenvoegen tot een teamgemiddelde is verantwoord ({figures}: de teams "
+        "verschillen en binnen een team zijn de antwoorden eensgezind genoeg)",
+        "no": "niet verantwoord ({figures}): {reasons}",
+        "and": " en ",
+        "no_icc": "de teams verschillen nauwelijks van elkaar",
+        "no_rwg": "binnen de teams lopen de antwoorden te ver uiteen",
+        "low_icc2": "; de teamgemiddelden zijn wel onnauwkeurig (ICC(2) < 0,70, kleine teams)",
+    },
+    "en": {
+        "too_few": "too few teams or respondents to judge the aggregation",
+        "figures": "ICC(1) = {icc1}, ICC(2) = {icc2}, mean r_wg = {rwg}",
+        "yes": "aggregating to a team mean is justified ({figures}: teams differ and answers "
+        "within a team agree enough)",
+        "no": "not justified ({figures}): {reasons}",
+        "and": " and ",
+        "no_icc": "teams hardly differ from each other",
+        "no_rwg": "answers within teams diverge too much",
+        "low_icc2": "; the team means are imprecise though (ICC(2) < 0.70, small teams)",
+    },
+}
+
+
+def _aggregation_verdict(row: Mapping[str, Any], lang: str = "nl") -> str:
+    """Whether a team-level scale may be aggregated, in one sentence (Dutch or English)."""
+    t = _AGGREGATION_TEXT[lang]
+
+    def num(x: float) -> str:
+        return f"{x:.2f}".replace(".", ",") if lang == "nl" else f"{x:.2f}"
 
     if np.isnan(row["icc1"]) or np.isnan(row["rwg_mean"]):
-        return "te weinig teams of respondenten om de samenvoeging te beoordelen"
-    figures = (
-        f"ICC(1) = {nl(row['icc1'])}, ICC(2) = {nl(row['icc2'])}, "
-        f"gemiddelde r_wg = {nl(row['rwg_mean'])}"
+        return t["too_few"]
+    figures = t["figures"].format(
+        icc1=num(row["icc1"]), icc2=num(row["icc2"]), rwg=num(row["rwg_mean"])
     )
     if row["aggregate"]:
-        text = (
-            f"samenvoegen tot een teamgemiddelde is verantwoord ({figures}: de teams verschillen "
-            f"en binnen een team zijn de antwoorden eensgezind genoeg)"
-        )
+        text = t["yes"].format(figures=figures)
     else:
         reasons = []
         if not row["icc1"] > ICC1_MIN:
-            reasons.append("de teams verschillen nauwelijks van elkaar")
+            reasons.append(t["no_icc"])
         if not row["rwg_mean"] >= RWG_MIN:
-            reasons.append("binnen de teams lopen de antwoorden te ver uiteen")
-        text = f"niet verantwoord ({figures}): {' en '.join(reasons)}"
+            reasons.append(t["no_rwg"])
+        text = t["no"].format(figures=figures, reasons=t["and"].join(reasons))
     if not np.isnan(row["icc2"]) and row["icc2"] < ICC2_MIN:
-        text += "; de teamgemiddelden zijn wel onnauwkeurig (ICC(2) < 0,70, kleine teams)"
+        text += t["low_icc2"]
     return text
 
 
@@ -432,7 +457,7 @@ def aggregation_checks(
     -------
     pandas.DataFrame
         The columns of :func:`team_agreement` with ``scale`` set to the scale's name, plus
-        ``verdict_nl``, a Dutch sentence for the report. Empty (same columns) when the
+        ``verdict_nl`` and ``verdict_en``, a sentence for the report. Empty (same columns) when the
         instrument has no team-level scale.
 
     Examples
@@ -455,7 +480,9 @@ def aggregation_checks(
         "aggregate", "verdict",
     ]  # fmt: skip
     if not rows:
-        return pd.DataFrame(columns=[*columns, "verdict_nl"])
+        return pd.DataFrame(columns=[*columns, "verdict_nl", "verdict_en"])
     out = pd.concat(rows, ignore_index=True)[columns]
-    out["verdict_nl"] = [_verdict_nl(r) for r in out.to_dict("records")]
+    records = out.to_dict("records")
+    out["verdict_nl"] = [_aggregation_verdict(r, "nl") for r in records]
+    out["verdict_en"] = [_aggregation_verdict(r, "en") for r in records]
     return out
