@@ -304,3 +304,20 @@ def test_source_names_and_mapping_copy(tmp_path):
     )
     with pytest.raises(SelfRelianceError, match="Unknown --source 'jira'"):
         read_tickets(FIXTURES / "jira.csv", "jira")
+
+
+def test_roster_telework_column_reaches_people(tmp_path):
+    from selfreliance.clean import pseudonymise_people
+    from selfreliance.ingest import read_roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "personeelsnummer;team;hire_date;telewerkdagen\n"
+        "P1;Onthaal;01/02/2020;1,5\nP2;Onthaal;01/03/2021;\nP3;Burgerzaken;2019-05-01;2\n",
+        encoding="utf-8",
+    )
+    roster = read_roster(path)
+    assert roster["telework"].tolist()[0] == 1.5 and pd.isna(roster["telework"].iloc[1])
+    people = pseudonymise_people(roster, b"k" * 32, reference_year=2026)
+    assert people["telework"].tolist()[2] == 2.0 and people["telework"].isna().sum() == 1
+    assert "P1" not in people.to_csv()

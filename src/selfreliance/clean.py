@@ -435,6 +435,11 @@ def pseudonymise_people(roster: pd.DataFrame, key: bytes, *, reference_year: int
             "age_band": age_band(roster["birth_year"], reference_year),
             "site": roster["site"],
             "is_manager": roster["person_id"].isin(managers).to_numpy(),
+            "telework": (
+                roster["telework"].astype("float64")
+                if "telework" in roster.columns
+                else pd.Series(np.nan, index=roster.index)
+            ),
         }
     )
 

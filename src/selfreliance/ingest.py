@@ -94,8 +94,10 @@ ROSTER_COLUMNS = (
     "fte",
     "birth_year",
     "site",
+    "telework",
 )
 ROSTER_SYNONYMS = {
+    "telework": ("telework", "telewerk", "telewerkdagen", "thuiswerkdagen", "telework_days"),
     "login": (
         "login",
         "username",
@@ -1011,6 +1013,8 @@ def read_roster(path: str | Path) -> pd.DataFrame:
         out[name] = parse_datetime(out[name]).dt.tz_localize(None).dt.normalize()
     out["fte"] = parse_number(out["fte"]).fillna(1.0)
     out["birth_year"] = parse_number(out["birth_year"]).astype("Int64")
+    # average telework days a week (optional; hypothesis H2f)
+    out["telework"] = parse_number(out["telework"]).astype("float64")
     out["_source_row"] = raw["_source_row"].to_numpy()
     duplicated = out["person_id"].duplicated(keep=False) & out["person_id"].notna()
     if duplicated.any():
