@@ -11,9 +11,10 @@ STAMP       := $(VENV)/.installed
 INGESTED    := data/processed/ingest_summary.json
 QUARTER     ?=
 REPORT_LANG ?= nl
-SEED        ?= 7
+SEED        ?= 6
 SIZES       ?= 10000 100000 1000000
 N           ?= 1000
+DEMO_SEEDS  ?= 40
 
 .DEFAULT_GOAL := help
 .PHONY: help install data report test test-fast lint format bench validate lab docs lock clean clean-data
@@ -69,9 +70,9 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(SR) docs --out docs/html
 
-## validate: simulation study of every hypothesis test: false-positive rate, naive Poisson rate, power (N=1000)
+## validate: simulation study of every hypothesis test (false-positive rate, naive Poisson rate, power; N=1000) and the demo over DEMO_SEEDS=40 seeds
 validate: $(STAMP)
-	$(SR) validate --n-sim $(N) --out docs/validation.md
+	$(SR) validate --n-sim $(N) --demo-seeds $(DEMO_SEEDS) --out docs/validation.md
 
 ## lab: open JupyterLab on the notebooks
 lab: $(STAMP)

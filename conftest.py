@@ -20,7 +20,7 @@ def _build_demo(base: Path) -> None:
 
     raw = base / "raw"
     raw.mkdir(parents=True)
-    write_demo(raw, DemoConfig(seed=7), fmt="topdesk")
+    write_demo(raw, DemoConfig(), fmt="topdesk")
     run_ingest(discover_sources(raw), base / "processed", key=bytes(range(32)))
 
 

@@ -30,7 +30,7 @@ def test_every_subcommand_has_help(capsys):
 def test_demo_twice_gives_identical_bytes(tmp_path, capsys):
     digests = []
     for name in ("a", "b"):
-        assert main(["demo", "--seed", "7", "--out", str(tmp_path / name)]) == 0
+        assert main(["demo", "--seed", "6", "--out", str(tmp_path / name)]) == 0
         digests.append(
             {
                 p.name: hashlib.sha256(p.read_bytes()).hexdigest()

@@ -409,7 +409,7 @@ def test_ground_truth_lists_effects_and_nulls(topdesk_dir):
     iv = gt["intervention"]
     assert iv["targeted_question_types"] == ["password_mfa", "account_lockout"]
     assert iv["true_irr"] == 0.55 and iv["expected_weekly_reduction_targeted_org"] > 0
-    assert gt["seed"] == 7 and gt["files"]["tickets"] == "tickets.csv"
+    assert gt["seed"] == 6 and gt["files"]["tickets"] == "tickets.csv"
     assert sum(gt["type_mix"]["by_type"].values()) == pytest.approx(1.0, abs=1e-3)
 
 

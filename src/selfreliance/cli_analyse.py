@@ -13,7 +13,12 @@ from selfreliance.errors import SelfRelianceError
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from selfreliance.validation import format_table, run_validation
+    from selfreliance.validation import (
+        demo_recovery,
+        format_demo_recovery,
+        format_table,
+        run_validation,
+    )
 
     if args.n_sim < 10:
         raise SelfRelianceError("--n-sim must be at least 10 (1000 for the reported figures).")
@@ -38,6 +43,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             f"effect at IRR 1.5 ({n_power} organisations, effects planted in four groups, so "
             f"about {n_power // 4} per test). Run time {seconds:.0f} s."
         )
+    demo_text = ""
+    if args.demo_seeds:
+        print(f"\nRunning the whole pipeline on {args.demo_seeds} demo seeds ...")
+        demo, _ = demo_recovery(range(1, args.demo_seeds + 1), n_jobs=args.jobs)
+        demo_text = format_demo_recovery(demo)
+        print(demo_text)
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +68,23 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 "# Validation of the hypothesis tests\n\n"
                 f"`selfreliance validate --n-sim {args.n_sim} --seed {args.seed}`: "
                 f"{args.n_sim} simulated null organisations, {n_power} with every effect at "
-                f"IRR 1.5, run time {seconds:.0f} s.\n\n```\n{format_table(table)}\n```\n",
+                f"IRR 1.5, run time {seconds:.0f} s.\n\n```\n{format_table(table)}\n```\n\n"
+                "False-positive rate: share of null organisations where the test gives "
+                "p < 0.05 (target 3-7%; MC 95% = Monte Carlo interval). Naive Poisson: the "
+                "same question with a Poisson GLM, model-based errors, no clustering. Power: "
+                "share of p < 0.05 among the organisations with the test's effect at IRR 1.5 "
+                "(about 200 staff in 20 teams, the demo's size).\n"
+                + (
+                    "\n## The demo municipality over many seeds\n\n"
+                    f"`selfreliance validate --demo-seeds {args.demo_seeds}`: the demo written "
+                    "with seeds 1.."
+                    f"{args.demo_seeds}, ingested and analysed (12 months to 2026-09-30) "
+                    "exactly as `make report` does. Planted effects: share of seeds where "
+                    "the hypothesis is supported (q < 0.05, expected direction); nulls: share "
+                    f"with q < 0.05.\n\n```\n{demo_text}\n```\n"
+                    if demo_text
+                    else ""
+                ),
                 encoding="utf-8",
             )
         print(f"Written to {out}")
@@ -96,6 +123,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     validate.add_argument("--jobs", type=int, default=2, help="parallel processes (default 2)")
     validate.add_argument("--json", action="store_true", help="print the table as JSON")
+    validate.add_argument(
+        "--demo-seeds", type=int, default=0,
+        help="also run the whole pipeline on the demo with seeds 1..K and report how often "
+        "each planted effect is found (default 0: skip)",
+    )  # fmt: skip
     validate.add_argument(
         "--out", help="also write the table to FILE (.md, .csv or .json by its suffix)"
     )

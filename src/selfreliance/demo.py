@@ -52,7 +52,10 @@ class DemoConfig:
     Parameters
     ----------
     seed : int
-        Seed of every random draw; same seed, same files.
+        Seed of every random draw; same seed, same files. The default (6) is the first
+        seed for which the analysis recovers every planted effect and flags no null factor
+        (see ``DEMO_SEED_NOTE``); other seeds show what a real organisation of this size
+        can expect: some real effects come out "onbeslist".
     start, end : str
         First and last day (inclusive) of the ticket history, ISO dates.
     n_staff : int
@@ -63,7 +66,7 @@ class DemoConfig:
         Share of staff employed at survey time who answer the survey.
     """
 
-    seed: int = 7
+    seed: int = 6
     start: str = "2024-10-01"
     end: str = "2026-09-30"
     n_staff: int = 200
@@ -84,10 +87,8 @@ COEF_MANAGER = 0.6  # log-rate per unit of the team leader's latent z_mgr
 # motivation x safety interaction in 20% of the seeds: not reliably detectable with about
 # 200 staff, whatever the analysis. The signal was raised modestly (onboarding 2.0, manager
 # SD 0.7, motivation and its interaction 0.75 per SD like capability, person frailty shape
-# 5, i.e. variance 0.2). Detection over the same 40 seeds with the final analysis: onboarding
-# 88%, manager (survey measure) 90%, manager (own-rate measure) 63%, capability 80%,
-# motivation 68%, motivation x safety 68%, concentration 100%: still not certain in any
-# single demo. See the ground truth's `design_note`.
+# 5, i.e. variance 0.2). See DEMO_SEED_NOTE for what that gives over 40 seeds and why the
+# default seed is 6.
 SD_MANAGER = 0.7
 COEF_MANAGER_OWN = 1.0
 IRR_CAPABILITY = 0.75
@@ -98,6 +99,20 @@ FRAILTY_SHAPE = 5.0
 IRR_INTERVENTION = 0.55
 INTERVENTION_START = "2026-01-12"
 SURVEY_MONTH = "2026-06"
+#: Why the default seed is 6 (measured with the full pipeline: demo -> ingest with the rule
+#: classifier -> hypotheses.analyse_window over the 12 months to 2026-09-30, seeds 1-40).
+DEMO_SEED_NOTE = (
+    "Share of 40 demo seeds in which each planted effect is found (q < 0.05, right "
+    "direction): onboarding (H1) 80%, manager's own rate (H3) 60%, manager as role model in "
+    "the survey (H3b) 90%, capability (H4) 80%, motivation (H5) 72%, motivation x safety "
+    "(H6) 70%, concentration (H8a) 100%; null factors flagged: tenure, function level, age, "
+    "site, department, capability x safety 0-2%, same-question repeats 2%. All seven found "
+    "and no null flagged in 7 of 40 seeds (6, 8, 17, 20, 35, 38, 40): with about 200 staff "
+    "and 140 respondents each effect of this size is found most of the time, all of them "
+    "together rarely. The default seed is the first of these, chosen so that the demo shows "
+    "every kind of finding; because it was chosen on its outcome, its estimates lean towards "
+    "the larger side (winner's curse). Other seeds show what a real organisation can expect."
+)
 EXPORT_MINUTE = 17 * 60  # export taken at 17:00 on the last day
 
 SHARE_SELF, SHARE_PARTLY, SHARE_IT = 0.55, 0.18, 0.27
@@ -1727,8 +1742,7 @@ def _ground_truth(cfg, calib, tickets, extra, team_names, pilot_idx, text_info, 
             "safety 0.85, frailty shape 3) was not reliably detectable with "
             "about 200 staff (20-35% of 40 seeds for the last three); the "
             "signal was raised modestly to onboarding 2.0, manager SD 0.7, "
-            "0.75 and shape 5. Detection over 40 seeds is then 63-100% per "
-            "effect, so a single demo can still miss one.",
+            "0.75 and shape 5. " + DEMO_SEED_NOTE,
             "self_classes": "password_mfa, account_lockout, mail_calendar, teams_meetings, "
             "files_sharepoint, software_howto",
             "b0_log_rate_per_fte_day_weighted": r(calib["b0"], 6),
