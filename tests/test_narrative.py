@@ -39,3 +39,32 @@ def test_number_formats():
 def test_table_escapes_text():
     html = table(pd.DataFrame({"title": ["<script>alert(1)</script>"]})).to_html()
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_forest_plot_keeps_recurrence_ratios_apart_from_irrs():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from selfreliance import figures
+
+    results = pd.DataFrame(
+        {
+            "hypothesis_id": ["H1", "H4", "H8a"],
+            "kind": ["count", "count", "concentration"],
+            "irr": [2.0, 0.8, 1.4],
+            "ci_low": [1.5, 0.7, 1.2],
+            "ci_high": [2.6, 0.9, 1.6],
+        }
+    )
+    for lang, words in (("nl", "Herhaalgedrag"), ("en", "Recurring behaviour")):
+        fig = figures.irr_forest(results, lang=lang)
+        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert len(legend) == 2 and legend[1].startswith(words)
+        # the ratio is drawn in its own series, at its own row (the top one)
+        series = [line for line in fig.axes[0].lines if line.get_marker() in ("o", "s")]
+        squares = [line for line in series if line.get_marker() == "s"]
+        assert len(squares) == 1 and list(squares[0].get_xdata()) == [1.4]
+        plt.close(fig)
+    only_irr = figures.irr_forest(results.iloc[:2])
+    assert only_irr.axes[0].get_legend() is None
+    plt.close(only_irr)

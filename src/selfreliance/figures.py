@@ -65,20 +65,44 @@ def type_bars(types: pd.DataFrame, *, lang: str = "nl"):
 
 
 def irr_forest(results: pd.DataFrame, *, lang: str = "nl"):
-    """Forest plot of incidence-rate ratios with 95% intervals, on a log axis."""
+    """Forest plot of the estimates with 95% intervals, on a log axis.
+
+    Count models give incidence-rate ratios; the recurring-behaviour tests (``kind``
+    concentration or repeat) give a ratio of observed to expected share. Both are ratios
+    with 1 = no effect, so they share the axis, but they are drawn with their own marker and
+    colour and named in the legend.
+    """
     set_style()
     shown = results.dropna(subset=["irr"]).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(shown) + 1))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(shown) + 1.4))
     y = np.arange(len(shown))
-    ax.errorbar(
-        shown["irr"],
-        y,
-        xerr=[shown["irr"] - shown["ci_low"], shown["ci_high"] - shown["irr"]],
-        fmt="o",
-        color="#0072B2",
-        ecolor="#0072B2",
-        capsize=3,
+    ratio = (
+        shown["kind"].isin(["concentration", "repeat"]).to_numpy()
+        if "kind" in shown
+        else np.zeros(len(shown), dtype=bool)
     )
+    nl = lang == "nl"
+    groups = (
+        (~ratio, "o", "#0072B2",
+         "IRR: tickets per VTE-maand" if nl else "IRR: tickets per FTE-month"),
+        (ratio, "s", "#E69F00",
+         "Herhaalgedrag: waargenomen / verwacht aandeel" if nl
+         else "Recurring behaviour: observed / expected share"),
+    )  # fmt: skip
+    for mask, marker, colour, name in groups:
+        if not mask.any():
+            continue
+        part = shown[mask]
+        ax.errorbar(
+            part["irr"],
+            y[mask],
+            xerr=[part["irr"] - part["ci_low"], part["ci_high"] - part["irr"]],
+            fmt=marker,
+            color=colour,
+            ecolor=colour,
+            capsize=3,
+            label=name,
+        )
     ax.axvline(1, color="#555555", lw=1, ls="--")
     ax.set_xscale("log")
     ax.set_yticks(
@@ -88,10 +112,13 @@ def irr_forest(results: pd.DataFrame, *, lang: str = "nl"):
         else shown["hypothesis_id"],
     )
     ax.set_xlabel(
-        "Incidentieratio (IRR), 95%-betrouwbaarheidsinterval"
-        if lang == "nl"
-        else "Incidence-rate ratio (IRR), 95% CI"
+        "Verhouding met 95%-betrouwbaarheidsinterval (1 = geen effect)"
+        if nl
+        else "Ratio with 95% confidence interval (1 = no effect)"
     )
+    if ratio.any():
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(shown)),
+                  ncol=2, fontsize=8, frameon=False)  # fmt: skip
     ticks = [
         t
         for t in (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4)
@@ -102,6 +129,7 @@ def irr_forest(results: pd.DataFrame, *, lang: str = "nl"):
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda v, _p: fmt_number(v, 2 if v < 1 else 1, lang).rstrip("0").rstrip(",."))
     )
+    fig.tight_layout()
     return fig
 
 
