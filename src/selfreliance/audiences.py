@@ -86,6 +86,23 @@ def questions_box(questions: list[str], *, lang: str = "nl") -> str:
     return f"<section><h2>{head}</h2><ol>{items}</ol></section>"
 
 
+def tr(lang: str, nl: str, en: str) -> str:
+    """The Dutch or the English text, by report language.
+
+    Examples
+    --------
+    >>> tr("en", "Vraagtypes", "Question types")
+    'Question types'
+    """
+    return en if lang == "en" else nl
+
+
+def _verdicts(hyp: pd.DataFrame, lang: str) -> pd.Series:
+    """The hypotheses' plain verdicts in ``lang`` (Dutch when the table has no English ones)."""
+    column = "verdict_en" if lang == "en" and "verdict_en" in hyp else "verdict_nl"
+    return hyp[column]
+
+
 def section(title: str, *parts: str) -> str:
     return f"<section><h2>{html.escape(title)}</h2>{''.join(parts)}</section>"
 
@@ -258,26 +275,42 @@ def it_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
     hours = tq["time_spent_minutes"].sum() / 60
     line2 = tq["line"].fillna(1).ge(2).mean() if len(tq) else np.nan
     top = ", ".join(candidates.head(3)["label"])
-    lines = [
-        f"{fmt_number(len(tq), 0, lang)} tickets in het {quarter_label(ctx.quarter, lang)}, samen **{fmt_number(hours, 0, lang)} IT-uren**.",
-        f"**{fmt_pct(tq['self_solvability'].eq('self').mean(), 0, lang)}** is zelf oplosbaar, nog eens "
-        f"{fmt_pct(tq['self_solvability'].eq('partly').mean(), 0, lang)} deels.",
-        f"De grootste kandidaten voor zelfhulp: **{top}**.",
-        f"Mediaan doorlooptijd: {fmt_number(tq['resolution_business_hours'].median(), 1, lang)} kantooruren; "
-        f"{fmt_pct(line2, 0, lang)} van de tickets ging naar de tweede lijn.",
-        (
-            f"Voor {len(gaps)} vraagtype(s) met zelf oplosbare vragen bestaat nog geen zelfhulproute."
-            if len(gaps)
-            else "Voor elk zelf oplosbaar vraagtype bestaat een zelfhulproute."
-        ),
-    ]
+    self_share = fmt_pct(tq["self_solvability"].eq("self").mean(), 0, lang)
+    partly_share = fmt_pct(tq["self_solvability"].eq("partly").mean(), 0, lang)
+    median = fmt_number(tq["resolution_business_hours"].median(), 1, lang)
+    if lang == "en":
+        lines = [
+            f"{fmt_number(len(tq), 0, lang)} tickets in {quarter_label(ctx.quarter, lang)}, together **{fmt_number(hours, 0, lang)} IT hours**.",
+            f"**{self_share}** is self-solvable, another {partly_share} partly.",
+            f"The largest candidates for self-help: **{top}**.",
+            f"Median time to resolution: {median} office hours; "
+            f"{fmt_pct(line2, 0, lang)} of the tickets went to the second line.",
+            (
+                f"For {len(gaps)} question type(s) with self-solvable questions there is no self-help route yet."
+                if len(gaps)
+                else "Every self-solvable question type has a self-help route."
+            ),
+        ]
+    else:
+        lines = [
+            f"{fmt_number(len(tq), 0, lang)} tickets in het {quarter_label(ctx.quarter, lang)}, samen **{fmt_number(hours, 0, lang)} IT-uren**.",
+            f"**{self_share}** is zelf oplosbaar, nog eens {partly_share} deels.",
+            f"De grootste kandidaten voor zelfhulp: **{top}**.",
+            f"Mediaan doorlooptijd: {median} kantooruren; "
+            f"{fmt_pct(line2, 0, lang)} van de tickets ging naar de tweede lijn.",
+            (
+                f"Voor {len(gaps)} vraagtype(s) met zelf oplosbare vragen bestaat nog geen zelfhulproute."
+                if len(gaps)
+                else "Voor elk zelf oplosbaar vraagtype bestaat een zelfhulproute."
+            ),
+        ]
     weekly = metrics.weekly_counts(
         metrics.in_period(ctx.tickets, ctx.end - pd.Timedelta(days=364), ctx.end)
     )
     body = [
         summary_box(lines, lang=lang),
         section(
-            "Belasting",
+            tr(lang, "Belasting", "Load"),
             figure_html(
                 figures.weekly_volume(weekly, lang=lang, highlight=(ctx.start, ctx.end)),
                 "Tickets per week",
@@ -291,8 +324,11 @@ def it_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
             ).to_html(),
         ),
         section(
-            "Vraagtypes",
-            figure_html(figures.type_bars(types, lang=lang), "Tickets per vraagtype"),
+            tr(lang, "Vraagtypes", "Question types"),
+            figure_html(
+                figures.type_bars(types, lang=lang),
+                tr(lang, "Tickets per vraagtype", "Tickets per question type"),
+            ),
             table(
                 types[
                     [
@@ -310,17 +346,29 @@ def it_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
             ).to_html(),
         ),
         section(
-            "Wachttijden", table(waits, lang=lang, translate_values=("self_solvability",)).to_html()
+            tr(lang, "Wachttijden", "Waiting times"),
+            table(waits, lang=lang, translate_values=("self_solvability",)).to_html(),
         ),
         section(
-            "Kandidaten voor zelfhulp en hiaten in de procedures",
+            tr(
+                lang,
+                "Kandidaten voor zelfhulp en hiaten in de procedures",
+                "Candidates for self-help and gaps in the procedures",
+            ),
             paragraph(
-                "Zelf of deels zelf oplosbare vraagtypes, het grootste volume eerst. Waar 'zelfhulproute' nee is, "
-                "ontbreekt een duidelijke procedure of handleiding."
+                tr(
+                    lang,
+                    "Zelf of deels zelf oplosbare vraagtypes, het grootste volume eerst. Waar 'zelfhulproute' nee is, "
+                    "ontbreekt een duidelijke procedure of handleiding.",
+                    "Self-solvable or partly self-solvable question types, largest volume first. Where 'self-help route' "
+                    "is no, a clear procedure or manual is missing.",
+                )
             ),
             table(
                 candidates.assign(
-                    self_help_route=candidates["self_help_route"].map({True: "ja", False: "nee"})
+                    self_help_route=candidates["self_help_route"].map(
+                        {True: tr(lang, "ja", "yes"), False: tr(lang, "nee", "no")}
+                    )
                 )[
                     [
                         "label",
@@ -329,16 +377,21 @@ def it_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
                         "median_resolution_business_hours",
                         "self_help_route",
                     ]
-                ].rename(columns={"self_help_route": "Zelfhulproute"}),
+                ].rename(columns={"self_help_route": tr(lang, "Zelfhulproute", "Self-help route")}),
                 lang=lang,
                 translate_values=("self_solvability",),
             ).to_html(),
         ),
         section(
-            "Zo vragen medewerkers het",
+            tr(lang, "Zo vragen medewerkers het", "How staff ask it"),
             paragraph(
-                "Voorbeelden van korte omschrijvingen bij de grootste zelf oplosbare vraagtypes (geschoond van "
-                "persoonsgegevens). Bruikbaar als zoektermen voor de kennisbank."
+                tr(
+                    lang,
+                    "Voorbeelden van korte omschrijvingen bij de grootste zelf oplosbare vraagtypes (geschoond van "
+                    "persoonsgegevens). Bruikbaar als zoektermen voor de kennisbank.",
+                    "Examples of short descriptions for the largest self-solvable question types (scrubbed of "
+                    "personal data), as staff wrote them. Useful as search terms for the knowledge base.",
+                )
             ),
             example_titles(
                 tq, candidates["question_type"].head(3).tolist(), ctx.codebook, lang=lang
@@ -349,6 +402,12 @@ def it_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
                 "Welke zelfhulproutes bestaan al, en waarom worden ze (niet) gebruikt?",
                 "Voor welk vraagtype schrijven we als eerste een procedure of handleiding?",
                 "Welke vragen horen bij de key-users van de vakapplicaties eerder dan bij IT?",
+            ]
+            if lang != "en"
+            else [
+                "Which self-help routes exist already, and why are they (not) used?",
+                "For which question type do we write a procedure or manual first?",
+                "Which questions belong with the key users of the business applications rather than with IT?",
             ],
             lang=lang,
         ),
@@ -363,7 +422,7 @@ def pno_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
     onboarding = onboarding_table(ctx, suppressions)
     verdict = {}
     if hyp is not None:
-        verdict = dict(zip(hyp["hypothesis_id"], hyp["verdict_nl"], strict=True))
+        verdict = dict(zip(hyp["hypothesis_id"], _verdicts(hyp, lang), strict=True))
     training = (
         ctx.tickets_q.loc[ctx.tickets_q["self_solvability"].eq("self")]
         .assign(
@@ -375,59 +434,99 @@ def pno_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
         .sort_values(ascending=False)
         .reset_index()
     )
-    lines = [
-        verdict.get("H1", "Onboarding: nog niet getoetst (geen personeelslijst of analyse)."),
-        verdict.get("H4", "Kunnen (zelfeffectiviteit): niet getoetst, er is geen bevraging."),
-        verdict.get("H5", "Willen (motivatie): niet getoetst, er is geen bevraging."),
-        verdict.get("H6", "Psychologische veiligheid als context: niet getoetst."),
-        f"De meeste zelf oplosbare vragen vragen competentie '{training['digcomp'].iloc[0]}' (DigComp 2.2)."
-        if len(training)
-        else "Geen zelf oplosbare tickets in dit kwartaal.",
-    ]
+    if lang == "en":
+        lines = [
+            verdict.get("H1", "Onboarding: not tested yet (no staff roster or analysis)."),
+            verdict.get("H4", "Can (self-efficacy): not tested, there is no survey."),
+            verdict.get("H5", "Will (motivation): not tested, there is no survey."),
+            verdict.get("H6", "Psychological safety as context: not tested."),
+            f"Most self-solvable questions call for competence '{training['digcomp'].iloc[0]}' (DigComp 2.2)."
+            if len(training)
+            else "No self-solvable tickets this quarter.",
+        ]
+    else:
+        lines = [
+            verdict.get("H1", "Onboarding: nog niet getoetst (geen personeelslijst of analyse)."),
+            verdict.get("H4", "Kunnen (zelfeffectiviteit): niet getoetst, er is geen bevraging."),
+            verdict.get("H5", "Willen (motivatie): niet getoetst, er is geen bevraging."),
+            verdict.get("H6", "Psychologische veiligheid als context: niet getoetst."),
+            f"De meeste zelf oplosbare vragen vragen competentie '{training['digcomp'].iloc[0]}' (DigComp 2.2)."
+            if len(training)
+            else "Geen zelf oplosbare tickets in dit kwartaal.",
+        ]
     rows = (
         hyp.loc[hyp["hypothesis_id"].isin(["H1", "H4", "H5", "H6", "H7"])]
         if hyp is not None
         else None
     )
+    onboarding_heads = (
+        ["Months employed", "People", "Self-solvable tickets", "Per FTE-month"]
+        if lang == "en"
+        else ["Maanden in dienst", "Personen", "Zelf oplosbare tickets", "Per VTE-maand"]
+    )
     body = [
         summary_box([line if len(line) < 400 else line[:397] + "..." for line in lines], lang=lang),
         section(
-            "Onboarding: nieuwe medewerkers",
+            tr(lang, "Onboarding: nieuwe medewerkers", "Onboarding: new staff"),
             paragraph(
-                "Zelf oplosbare tickets per VTE-maand naar maanden sinds indiensttreding (laatste twaalf maanden). "
-                "Groepen van minder dan vijf personen worden niet getoond."
+                tr(
+                    lang,
+                    "Zelf oplosbare tickets per VTE-maand naar maanden sinds indiensttreding (laatste twaalf maanden). "
+                    "Groepen van minder dan vijf personen worden niet getoond.",
+                    "Self-solvable tickets per FTE-month by months since hire (last twelve months). "
+                    "Groups of fewer than five people are not shown.",
+                )
             ),
             table(
                 onboarding[["band", "n_people", "self_tickets", "self_per_fte_month"]].rename(
-                    columns={
-                        "band": "Maanden in dienst",
-                        "n_people": "Personen",
-                        "self_tickets": "Zelf oplosbare tickets",
-                        "self_per_fte_month": "Per VTE-maand",
-                    }
+                    columns=dict(
+                        zip(
+                            ["band", "n_people", "self_tickets", "self_per_fte_month"],
+                            onboarding_heads,
+                            strict=True,
+                        )
+                    )
                 ),
                 lang=lang,
-                decimals={"Per VTE-maand": 2, "Personen": 0, "Zelf oplosbare tickets": 0},
+                decimals={onboarding_heads[3]: 2, onboarding_heads[1]: 0, onboarding_heads[2]: 0},
             ).to_html(),
         ),
         section(
-            "Kunnen of willen, in een veilige context",
+            tr(lang, "Kunnen of willen, in een veilige context", "Can or will, in a safe context"),
             table(
-                rows[["hypothesis_id", "verdict_nl"]].rename(
-                    columns={"hypothesis_id": "Hypothese", "verdict_nl": "Besluit"}
+                pd.DataFrame(
+                    {
+                        tr(lang, "Hypothese", "Hypothesis"): rows["hypothesis_id"],
+                        tr(lang, "Besluit", "Verdict"): _verdicts(rows, lang),
+                    }
                 ),
                 lang=lang,
             ).to_html()
             if rows is not None and len(rows)
-            else paragraph("De analyse is nog niet uitgevoerd of er is geen bevraging."),
+            else paragraph(
+                tr(
+                    lang,
+                    "De analyse is nog niet uitgevoerd of er is geen bevraging.",
+                    "The analysis has not run yet or there is no survey.",
+                )
+            ),
         ),
         section(
-            "Opleidingsnoden",
+            tr(lang, "Opleidingsnoden", "Training needs"),
             paragraph(
-                "Zelf oplosbare tickets van dit kwartaal per DigComp 2.2-competentie: waar een korte opleiding het meeste oplevert."
+                tr(
+                    lang,
+                    "Zelf oplosbare tickets van dit kwartaal per DigComp 2.2-competentie: waar een korte opleiding het meeste oplevert.",
+                    "Self-solvable tickets of this quarter per DigComp 2.2 competence: where a short training yields most.",
+                )
             ),
             table(
-                training.rename(columns={"digcomp": "Competentie (DigComp 2.2)"}), lang=lang
+                training.rename(
+                    columns={
+                        "digcomp": tr(lang, "Competentie (DigComp 2.2)", "Competence (DigComp 2.2)")
+                    }
+                ),
+                lang=lang,
             ).to_html(),
         ),
         questions_box(
@@ -435,6 +534,12 @@ def pno_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
                 "Herkennen we het beeld van kunnen en willen in onze teams?",
                 "Hoe nemen we digitale zelfredzaamheid op in het onboardingtraject en in het competentieprofiel?",
                 "Welke opleiding plannen we eerst, en voor wie?",
+            ]
+            if lang != "en"
+            else [
+                "Do we recognise this picture of can and will in our teams?",
+                "How do we include digital self-reliance in onboarding and in the competency profile?",
+                "Which training do we plan first, and for whom?",
             ],
             lang=lang,
         ),
@@ -454,32 +559,55 @@ def management_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]
         hyp.loc[hyp["status"] == "supported", "statement_nl"].tolist() if hyp is not None else []
     )
     expected = savings.set_index("scenario").loc["expected"] if savings is not None else None
-    lines = [
-        f"IT kreeg **{fmt_number(current['tickets'], 0, lang)} tickets** in het {quarter_label(ctx.quarter, lang)}; "
-        f"**{fmt_pct(current['self_solvable_share'], 0, lang)}** had de medewerker zelf kunnen oplossen.",
-        f"Dat kost IT ongeveer {fmt_number(current['it_hours_spent'], 0, lang)} uur per kwartaal en medewerkers wachten "
-        f"mediaan {fmt_number(current['median_resolution_business_hours'], 1, lang)} kantooruren op een oplossing.",
-        (
-            f"De data ondersteunen {len(supported)} van de hypothesen over de oorzaken."
-            if hyp is not None
-            else "De oorzaken zijn nog niet getoetst."
-        ),
-        (
-            f"Zelfhulp kan in het verwachte scenario ongeveer **{fmt_number(expected['avoidable_tickets'], 0, lang)} tickets per jaar** "
-            f"vermijden, goed voor {fmt_number(expected['it_hours_freed'], 0, lang)} IT-uren."
-            if expected is not None
-            else "Het besparingspotentieel is nog niet berekend."
-        ),
-        "Het gaat niet alleen om IT: kortere wachttijden betekenen vlotter werk in de teams.",
-    ]
+    if lang == "en":
+        lines = [
+            f"IT received **{fmt_number(current['tickets'], 0, lang)} tickets** in {quarter_label(ctx.quarter, lang)}; "
+            f"staff could have solved **{fmt_pct(current['self_solvable_share'], 0, lang)}** themselves.",
+            f"That costs IT about {fmt_number(current['it_hours_spent'], 0, lang)} hours a quarter, and staff wait a "
+            f"median {fmt_number(current['median_resolution_business_hours'], 1, lang)} office hours for a solution.",
+            (
+                f"The data support {len(supported)} of the hypotheses about the causes."
+                if hyp is not None
+                else "The causes have not been tested yet."
+            ),
+            (
+                f"In the expected scenario self-help can avoid about **{fmt_number(expected['avoidable_tickets'], 0, lang)} tickets a year**, "
+                f"worth {fmt_number(expected['it_hours_freed'], 0, lang)} IT hours."
+                if expected is not None
+                else "The savings potential has not been calculated yet."
+            ),
+            "It is not only about IT: shorter waiting times mean smoother work in the teams.",
+        ]
+    else:
+        lines = [
+            f"IT kreeg **{fmt_number(current['tickets'], 0, lang)} tickets** in het {quarter_label(ctx.quarter, lang)}; "
+            f"**{fmt_pct(current['self_solvable_share'], 0, lang)}** had de medewerker zelf kunnen oplossen.",
+            f"Dat kost IT ongeveer {fmt_number(current['it_hours_spent'], 0, lang)} uur per kwartaal en medewerkers wachten "
+            f"mediaan {fmt_number(current['median_resolution_business_hours'], 1, lang)} kantooruren op een oplossing.",
+            (
+                f"De data ondersteunen {len(supported)} van de hypothesen over de oorzaken."
+                if hyp is not None
+                else "De oorzaken zijn nog niet getoetst."
+            ),
+            (
+                f"Zelfhulp kan in het verwachte scenario ongeveer **{fmt_number(expected['avoidable_tickets'], 0, lang)} tickets per jaar** "
+                f"vermijden, goed voor {fmt_number(expected['it_hours_freed'], 0, lang)} IT-uren."
+                if expected is not None
+                else "Het besparingspotentieel is nog niet berekend."
+            ),
+            "Het gaat niet alleen om IT: kortere wachttijden betekenen vlotter werk in de teams.",
+        ]
     body = [summary_box(lines, lang=lang)]
     if hyp is not None:
         body.append(
             section(
-                "Wat houdt stand?",
+                tr(lang, "Wat houdt stand?", "What holds?"),
                 table(
-                    hyp[["hypothesis_id", "verdict_nl"]].rename(
-                        columns={"hypothesis_id": "Hypothese", "verdict_nl": "Besluit"}
+                    pd.DataFrame(
+                        {
+                            tr(lang, "Hypothese", "Hypothesis"): hyp["hypothesis_id"],
+                            tr(lang, "Besluit", "Verdict"): _verdicts(hyp, lang),
+                        }
                     ),
                     lang=lang,
                 ).to_html(),
@@ -487,10 +615,14 @@ def management_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]
         )
     advice = ctx.results.get("intervene_advice")
     if advice is not None:
+        from selfreliance.narrative import action_names
+
         columns = [c for c in ("rank", "name", "tier", "evidence") if c in advice.columns]
+        if "name" in columns:
+            advice = advice.assign(name=action_names(advice, lang))
         body.append(
             section(
-                "Advies",
+                tr(lang, "Advies", "Advice"),
                 table(
                     advice[columns],
                     lang=lang,
@@ -501,7 +633,11 @@ def management_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]
     if savings is not None:
         body.append(
             section(
-                "Besparing per jaar (met onzekerheid)",
+                tr(
+                    lang,
+                    "Besparing per jaar (met onzekerheid)",
+                    "Savings per year (with uncertainty)",
+                ),
                 table(
                     savings,
                     lang=lang,
@@ -513,13 +649,21 @@ def management_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]
         )
     kpis = ctx.results.get("intervene_kpis")
     if kpis is not None:
-        body.append(section("Indicatoren", table(kpis, lang=lang).to_html()))
+        body.append(
+            section(tr(lang, "Indicatoren", "Indicators"), table(kpis, lang=lang).to_html())
+        )
     body.append(
         questions_box(
             [
                 "Welke richting kiezen we, en wie is eigenaar?",
                 "Welk budget en welke tijd maken we vrij, en wanneer meten we opnieuw?",
                 "Hoe betrekken we de leidinggevenden als hefboom?",
+            ]
+            if lang != "en"
+            else [
+                "Which direction do we choose, and who owns it?",
+                "Which budget and time do we free up, and when do we measure again?",
+                "How do we involve the team leaders as the lever?",
             ],
             lang=lang,
         )
@@ -559,6 +703,12 @@ def team_pages(ctx: Context, suppressions: Suppressions) -> list[tuple[str, str,
                     "Zelf oplosbare tickets per VTE-maand",
                     "Aandeel zelf oplosbaar",
                     "Mediaan doorlooptijd (kantooruren)",
+                ]
+                if lang != "en"
+                else [
+                    "Self-solvable tickets per FTE-month",
+                    "Self-solvable share",
+                    "Median time to resolution (office hours)",
                 ],
                 "team": [
                     fmt_number(row.self_per_fte_month, 2, lang),
@@ -572,32 +722,51 @@ def team_pages(ctx: Context, suppressions: Suppressions) -> list[tuple[str, str,
                 ],
             }
         )
-        lines = [
-            f"Team {row.team} ({row.department}): {fmt_number(row.tickets, 0, lang)} tickets in het {quarter_label(ctx.quarter, lang)}.",
-            f"Zelf oplosbare tickets per VTE-maand: **{fmt_number(row.self_per_fte_month, 2, lang)}** (organisatie: {fmt_number(org['self_per_fte_month'], 2, lang)}).",
-            f"Aandeel zelf oplosbaar: {fmt_pct(row.self_share, 0, lang)} (organisatie: {fmt_pct(org['self_share'], 0, lang)}).",
-            f"Meest gestelde vraag in het team: {mix.index[0] if len(mix) else '-'}.",
-            "Dit rapport vergelijkt het team met de organisatie; het toont of rangschikt geen individuele medewerkers.",
-        ]
+        top_question = mix.index[0] if len(mix) else "-"
+        if lang == "en":
+            lines = [
+                f"Team {row.team} ({row.department}): {fmt_number(row.tickets, 0, lang)} tickets in {quarter_label(ctx.quarter, lang)}.",
+                f"Self-solvable tickets per FTE-month: **{fmt_number(row.self_per_fte_month, 2, lang)}** (organisation: {fmt_number(org['self_per_fte_month'], 2, lang)}).",
+                f"Self-solvable share: {fmt_pct(row.self_share, 0, lang)} (organisation: {fmt_pct(org['self_share'], 0, lang)}).",
+                f"Most frequent question in the team: {top_question}.",
+                "This report compares the team with the organisation; it does not show or rank individual staff.",
+            ]
+        else:
+            lines = [
+                f"Team {row.team} ({row.department}): {fmt_number(row.tickets, 0, lang)} tickets in het {quarter_label(ctx.quarter, lang)}.",
+                f"Zelf oplosbare tickets per VTE-maand: **{fmt_number(row.self_per_fte_month, 2, lang)}** (organisatie: {fmt_number(org['self_per_fte_month'], 2, lang)}).",
+                f"Aandeel zelf oplosbaar: {fmt_pct(row.self_share, 0, lang)} (organisatie: {fmt_pct(org['self_share'], 0, lang)}).",
+                f"Meest gestelde vraag in het team: {top_question}.",
+                "Dit rapport vergelijkt het team met de organisatie; het toont of rangschikt geen individuele medewerkers.",
+            ]
+        organisation = tr(lang, "Organisatie", "Organisation")
         body = [
             summary_box(lines, lang=lang),
             section(
-                "Team en organisatie",
+                tr(lang, "Team en organisatie", "Team and organisation"),
                 table(
                     compare.rename(
-                        columns={"measure": "Maat", "team": "Team", "org": "Organisatie"}
+                        columns={
+                            "measure": tr(lang, "Maat", "Measure"),
+                            "team": "Team",
+                            "org": organisation,
+                        }
                     ),
                     lang=lang,
                 ).to_html(),
             ),
             section(
-                "Vraagtypes: aandeel in het team en in de organisatie",
+                tr(
+                    lang,
+                    "Vraagtypes: aandeel in het team en in de organisatie",
+                    "Question types: share in the team and in the organisation",
+                ),
                 table(
-                    mix.reset_index(names="Vraagtype").rename(
-                        columns={"team": "Team", "org": "Organisatie"}
+                    mix.reset_index(names=tr(lang, "Vraagtype", "Question type")).rename(
+                        columns={"team": "Team", "org": organisation}
                     ),
                     lang=lang,
-                    pct=("Team", "Organisatie"),
+                    pct=("Team", organisation),
                 ).to_html(),
             ),
             questions_box(
@@ -605,6 +774,12 @@ def team_pages(ctx: Context, suppressions: Suppressions) -> list[tuple[str, str,
                     "Welke vragen kunnen we in het team zelf oplossen, of bij een collega die het al kan?",
                     "Wat hebben we nodig om het zelf te proberen: tijd, uitleg, toestemming?",
                     "Hoe geef ik als leidinggevende zelf het voorbeeld?",
+                ]
+                if lang != "en"
+                else [
+                    "Which questions can we solve ourselves in the team, or with a colleague who already can?",
+                    "What do we need to try it ourselves: time, explanation, permission?",
+                    "How do I, as team leader, set the example myself?",
                 ],
                 lang=lang,
             ),
@@ -618,74 +793,141 @@ def dpo_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
     lang = ctx.lang
     scrubbed = ctx.summary.get("scrubbed", {})
     inputs = ctx.summary.get("inputs", {})
+    en = lang == "en"
     processed = pd.DataFrame(
         [
             (
                 "Tickets",
-                "aanvrager (naam, e-mail) -> sleutel-pseudoniem; vrije tekst geschoond",
+                tr(
+                    lang,
+                    "aanvrager (naam, e-mail) -> sleutel-pseudoniem; vrije tekst geschoond",
+                    "requester (name, e-mail) -> keyed pseudonym; free text scrubbed",
+                ),
                 "tickets.parquet",
             ),
             (
-                "Personeelslijst",
-                "personeelsnummer -> pseudoniem; naam en e-mail niet bewaard; geboortejaar -> leeftijdsgroep",
+                tr(lang, "Personeelslijst", "Staff roster"),
+                tr(
+                    lang,
+                    "personeelsnummer -> pseudoniem; naam en e-mail niet bewaard; geboortejaar -> leeftijdsgroep",
+                    "staff number -> pseudonym; name and e-mail not kept; birth year -> age band",
+                ),
                 "people.parquet",
             ),
-            ("Bevraging", "personeelsnummer -> pseudoniem; antwoorden per item", "survey.parquet"),
-            ("Quarantaine", "enkel rijnummer, ticketnummer en reden", "quarantine.csv"),
+            (
+                tr(lang, "Bevraging", "Survey"),
+                tr(
+                    lang,
+                    "personeelsnummer -> pseudoniem; antwoorden per item",
+                    "staff number -> pseudonym; answers per item",
+                ),
+                "survey.parquet",
+            ),
+            (
+                tr(lang, "Quarantaine", "Quarantine"),
+                tr(
+                    lang,
+                    "enkel rijnummer, ticketnummer en reden",
+                    "only row number, ticket number and reason",
+                ),
+                "quarantine.csv",
+            ),
         ],
-        columns=["Gegeven", "Bescherming", "Bestand in data/processed"],
+        columns=(
+            ["Data", "Protection", "File in data/processed"]
+            if en
+            else ["Gegeven", "Bescherming", "Bestand in data/processed"]
+        ),
     )
     scrub = pd.DataFrame({"kind": list(scrubbed), "n": list(scrubbed.values())})
-    scrub["kind"] = (
-        scrub["kind"]
-        .map(
-            {
-                "email": "e-mailadressen",
-                "phone": "telefoonnummers",
-                "rrn": "rijksregisternummers",
-                "iban": "IBAN-nummers",
-                "name": "namen uit de personeelslijst",
-            }
-        )
-        .fillna(scrub["kind"])
+    kinds = (
+        {
+            "email": "e-mail addresses",
+            "phone": "phone numbers",
+            "rrn": "national register numbers",
+            "iban": "IBAN numbers",
+            "name": "names from the staff roster",
+        }
+        if en
+        else {
+            "email": "e-mailadressen",
+            "phone": "telefoonnummers",
+            "rrn": "rijksregisternummers",
+            "iban": "IBAN-nummers",
+            "name": "namen uit de personeelslijst",
+        }
     )
-    lines = [
-        f"Verwerkt: {', '.join(inputs) or 'tickets'}; personen zijn vervangen door een sleutel-pseudoniem (HMAC-SHA256).",
-        f"Uit vrije tekst verwijderd: {fmt_number(sum(scrubbed.values()), 0, lang)} persoonsgegevens (e-mail, telefoon, rijksregisternummer, IBAN, namen).",
-        f"Geen enkel cijfer beschrijft minder dan {ctx.min_n} personen; in dit kwartaal werden {suppressions.cells} cellen verborgen.",
-        f"Teams zonder eigen rapport (minder dan {ctx.min_n} personen): {len(suppressions.teams_without_page)}.",
-        "Geen rapport rangschikt of toont individuele medewerkers.",
-    ]
+    scrub["kind"] = scrub["kind"].map(kinds).fillna(scrub["kind"])
+    n_scrubbed = fmt_number(sum(scrubbed.values()), 0, lang)
+    hidden_teams = len(suppressions.teams_without_page)
+    if en:
+        lines = [
+            f"Processed: {', '.join(inputs) or 'tickets'}; people are replaced by a keyed pseudonym (HMAC-SHA256).",
+            f"Removed from free text: {n_scrubbed} personal data items (e-mail, phone, national register number, IBAN, names).",
+            f"No figure describes fewer than {ctx.min_n} people; this quarter {suppressions.cells} cells were hidden.",
+            f"Teams without their own report (fewer than {ctx.min_n} people): {hidden_teams}.",
+            "No report ranks or shows individual staff.",
+        ]
+    else:
+        lines = [
+            f"Verwerkt: {', '.join(inputs) or 'tickets'}; personen zijn vervangen door een sleutel-pseudoniem (HMAC-SHA256).",
+            f"Uit vrije tekst verwijderd: {n_scrubbed} persoonsgegevens (e-mail, telefoon, rijksregisternummer, IBAN, namen).",
+            f"Geen enkel cijfer beschrijft minder dan {ctx.min_n} personen; in dit kwartaal werden {suppressions.cells} cellen verborgen.",
+            f"Teams zonder eigen rapport (minder dan {ctx.min_n} personen): {hidden_teams}.",
+            "Geen rapport rangschikt of toont individuele medewerkers.",
+        ]
     body = [
         summary_box(lines, lang=lang),
-        section("Welke persoonsgegevens, hoe beschermd", table(processed, lang=lang).to_html()),
         section(
-            "Geschoonde vrije tekst",
-            table(scrub.rename(columns={"kind": "Soort"}), lang=lang).to_html()
+            tr(lang, "Welke persoonsgegevens, hoe beschermd", "Which personal data, how protected"),
+            table(processed, lang=lang).to_html(),
+        ),
+        section(
+            tr(lang, "Geschoonde vrije tekst", "Scrubbed free text"),
+            table(scrub.rename(columns={"kind": tr(lang, "Soort", "Kind")}), lang=lang).to_html()
             if len(scrub)
-            else paragraph("Geen vrije tekst verwerkt."),
+            else paragraph(tr(lang, "Geen vrije tekst verwerkt.", "No free text processed.")),
         ),
         section(
-            "Sleutel en bewaring",
+            tr(lang, "Sleutel en bewaring", "Key and retention"),
             paragraph(
-                "De pseudonimiseringssleutel staat buiten de code (.secrets/pseudonym.key of de omgevingsvariabele "
-                "SELFRELIANCE_PSEUDONYM_KEY) en wordt samen met de ruwe exports bewaard, zodat pseudoniemen van kwartaal "
-                "tot kwartaal gelijk blijven. Wie de sleutel niet heeft, kan een pseudoniem niet terugrekenen."
+                tr(
+                    lang,
+                    "De pseudonimiseringssleutel staat buiten de code (.secrets/pseudonym.key of de omgevingsvariabele "
+                    "SELFRELIANCE_PSEUDONYM_KEY) en wordt samen met de ruwe exports bewaard, zodat pseudoniemen van kwartaal "
+                    "tot kwartaal gelijk blijven. Wie de sleutel niet heeft, kan een pseudoniem niet terugrekenen.",
+                    "The pseudonymisation key is kept outside the code (.secrets/pseudonym.key or the environment variable "
+                    "SELFRELIANCE_PSEUDONYM_KEY) and stored with the raw exports, so that pseudonyms stay the same from "
+                    "quarter to quarter. Without the key a pseudonym cannot be traced back.",
+                )
             ),
             paragraph(
-                "Ruwe exports blijven in data/raw, worden nooit gewijzigd en nooit in versiebeheer opgenomen. "
-                "Voorstel voor de bewaartermijn: ruwe exports en sleutel zolang de opvolging loopt, maximaal twee jaar; "
-                "verwerkte gegevens en rapporten per kwartaal, te verwijderen met `make clean-data`."
+                tr(
+                    lang,
+                    "Ruwe exports blijven in data/raw, worden nooit gewijzigd en nooit in versiebeheer opgenomen. "
+                    "Voorstel voor de bewaartermijn: ruwe exports en sleutel zolang de opvolging loopt, maximaal twee jaar; "
+                    "verwerkte gegevens en rapporten per kwartaal, te verwijderen met `make clean-data`.",
+                    "Raw exports stay in data/raw, are never changed and never put under version control. "
+                    "Proposed retention: raw exports and key for as long as the follow-up runs, at most two years; "
+                    "processed data and reports per quarter, to be removed with `make clean-data`.",
+                )
             ),
         ),
         section(
-            "Onderdrukte cellen",
+            tr(lang, "Onderdrukte cellen", "Suppressed cells"),
             paragraph(
                 f"Drempel: {ctx.min_n} personen. Primaire onderdrukking verbergt kleine groepen; aanvullende "
                 "onderdrukking verbergt een tweede cel zodat een verborgen cel niet uit een totaal kan worden afgeleid."
+                if not en
+                else f"Threshold: {ctx.min_n} people. Primary suppression hides small groups; complementary "
+                "suppression hides a second cell so that a hidden cell cannot be derived from a total."
             ),
             paragraph(
-                f"Verborgen cellen in de rapporten van dit kwartaal: **{suppressions.cells}**."
+                tr(
+                    lang,
+                    f"Verborgen cellen in de rapporten van dit kwartaal: **{suppressions.cells}**.",
+                    f"Hidden cells in this quarter's reports: **{suppressions.cells}**.",
+                )
             ),
         ),
         questions_box(
@@ -693,6 +935,12 @@ def dpo_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]:
                 "Is de doelbinding (verbeteren van de IT-ondersteuning) voldoende beschreven in het register van verwerkingen?",
                 "Wie bewaart de sleutel, en wie mag de ruwe exports inzien?",
                 "Welke bewaartermijn leggen we vast?",
+            ]
+            if not en
+            else [
+                "Is the purpose (improving IT support) described well enough in the record of processing activities?",
+                "Who keeps the key, and who may see the raw exports?",
+                "Which retention period do we set?",
             ],
             lang=lang,
         ),

@@ -732,6 +732,7 @@ def rank_actions(
         effect = action["effect"]
         if record.get("effect_source") != "measured" and action.get("assumption"):
             source = " ".join(str(action["source"]).split())
+            source_en = " ".join(str(action.get("source_en", action["source"])).split())
             lines.append(
                 (
                     f"Het verwachte effect ({fmt_pct(effect['low'])} tot {fmt_pct(effect['high'])} "
@@ -739,7 +740,7 @@ def rank_actions(
                     f"{source}",
                     f"The expected effect ({fmt_pct(effect['low'], lang='en')} to "
                     f"{fmt_pct(effect['high'], lang='en')} fewer tickets, expected "
-                    f"{fmt_pct(effect['expected'], lang='en')}) is an assumption: {source}",
+                    f"{fmt_pct(effect['expected'], lang='en')}) is an assumption: {source_en}",
                 )
             )
         positive = record["net_value_eur"] > 0

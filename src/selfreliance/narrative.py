@@ -12,6 +12,48 @@ from selfreliance.categorise import Codebook
 from selfreliance.present import fmt_eur, fmt_number, fmt_pct, label, table
 from selfreliance.quarters import quarter_label
 
+# Short labels and sentences that the notebooks' code cells show, per language.
+TEXTS = {
+    "summary": ("Samenvatting", "Summary"),
+    "needs_roster": (
+        "Zonder personeelslijst kan dit niet berekend worden.",
+        "This cannot be calculated without a staff roster.",
+    ),
+    "no_roster_teams": (
+        "Zonder personeelslijst zijn er geen cijfers per team.",
+        "Without a staff roster there are no figures per team.",
+    ),
+    "no_survey": (
+        "Geen bevraging aangeleverd: de hypothesen over kunnen, willen, psychologische veiligheid "
+        "en de leidinggevende als rolmodel (bevraging) zijn niet toetsbaar.",
+        "No survey supplied: the hypotheses on ability, motivation, psychological safety and the "
+        "team leader as role model (survey) cannot be tested.",
+    ),
+}
+
+
+def text(key: str, lang: str = "nl") -> str:
+    """A short label or sentence of the reports in ``lang`` (Dutch for anything but "en").
+
+    Examples
+    --------
+    >>> text("summary", "en")
+    'Summary'
+    """
+    nl, en = TEXTS[key]
+    return en if lang == "en" else nl
+
+
+def heading(key: str, lang: str = "nl", detail: str = "", level: int = 2) -> str:
+    """A Markdown heading from :data:`TEXTS`, optionally followed by ``: detail``.
+
+    Examples
+    --------
+    >>> heading("summary", "nl", "Q3 2026")
+    '## Samenvatting: Q3 2026'
+    """
+    return "#" * level + " " + text(key, lang) + (f": {detail}" if detail else "")
+
 
 def _value(summary: pd.DataFrame, metric: str) -> float:
     hit = summary.loc[summary["metric"] == metric, "value"]
@@ -259,6 +301,15 @@ def interventions_table(interventions: pd.DataFrame | None, *, lang: str = "nl")
             if lang == "nl"
             else "No intervention log yet."
         )
+    if lang == "en":
+        directions = _default_catalogue()["directions"]
+        english = {d["nl"].lower(): d["en"] for d in directions.values() if "nl" in d and "en" in d}
+        english.update({key: d["en"] for key, d in directions.items() if "en" in d})
+        interventions = interventions.assign(
+            direction=interventions["direction"].map(
+                lambda d: english.get(str(d).strip().lower(), d)
+            )
+        )
     shown = interventions.assign(teams=interventions["teams"].map(" | ".join))[
         ["name", "direction", "start_date", "end_date", "teams", "cost_eur"]
     ]
@@ -289,10 +340,46 @@ def _months(value: float, lang: str = "nl") -> str:
     return fmt_number(value, 0, lang)
 
 
-def advice_summary(ranked: pd.DataFrame, *, has_analysis: bool, lang: str = "nl") -> str:
+def _default_catalogue() -> dict:
+    from selfreliance.interventions import load_catalogue
+
+    return load_catalogue(None)
+
+
+def action_names(
+    ranked: pd.DataFrame, lang: str = "nl", catalogue: dict | None = None
+) -> list[str]:
+    """The actions' names in ``lang``: the table's (Dutch) ``name`` column, or in English the
+    catalogue's ``name_en`` (the shipped catalogue when none is given; Dutch when it has none)."""
+    if lang != "en" or "action_id" not in ranked:
+        return ranked["name"].tolist()
+    actions = (catalogue or _default_catalogue())["actions"]
+    english = {a["id"]: a.get("name_en") or a.get("name_nl") for a in actions}
+    return [
+        english.get(i) or name for i, name in zip(ranked["action_id"], ranked["name"], strict=True)
+    ]
+
+
+def direction_names(
+    ranked: pd.DataFrame, lang: str = "nl", catalogue: dict | None = None
+) -> list[str]:
+    """The actions' directions in ``lang`` (the catalogue's ``directions`` in English)."""
+    if lang != "en" or "direction" not in ranked:
+        return ranked["direction_nl"].tolist()
+    directions = (catalogue or _default_catalogue())["directions"]
+    return [
+        directions.get(d, {}).get("en") or nl
+        for d, nl in zip(ranked["direction"], ranked["direction_nl"], strict=True)
+    ]
+
+
+def advice_summary(
+    ranked: pd.DataFrame, *, has_analysis: bool, lang: str = "nl", catalogue: dict | None = None
+) -> str:
     """Summary of the ranked advice (Markdown): what to start, what to pilot, what not now."""
+    named = ranked.assign(name=action_names(ranked, lang, catalogue))
     names = {
-        t: ranked.loc[ranked["tier"] == t, "name"].tolist()
+        t: named.loc[named["tier"] == t, "name"].tolist()
         for t in ("recommended", "pilot", "not_now")
     }
     if lang == "nl":
@@ -322,13 +409,117 @@ def advice_summary(ranked: pd.DataFrame, *, has_analysis: bool, lang: str = "nl"
     return "\n".join(lines)
 
 
-def advice_table(ranked: pd.DataFrame, *, lang: str = "nl"):
+def _count_phrase(counts: dict[str, int], words: dict[str, str], lang: str) -> str:
+    parts = [f"{n} {words[k]}" for k, n in counts.items() if n and k in words]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + (" en " if lang == "nl" else " and ") + parts[-1]
+
+
+def intervene_headline(
+    ranked: pd.DataFrame,
+    evaluated: pd.DataFrame | None,
+    kpi_status: pd.DataFrame,
+    quarter: str,
+    *,
+    has_analysis: bool,
+    lang: str = "nl",
+    catalogue: dict | None = None,
+) -> str:
+    """The five-line summary at the top of the intervene report (Markdown bullets): what to
+    start, what to pilot, whether the logged actions worked, the key indicators, and the
+    caveat. The details follow in the report's sections."""
+    nl = lang != "en"
+    names = dict(zip(ranked["action_id"], action_names(ranked, lang, catalogue), strict=True))
+    by_tier = {
+        t: [names[i] for i in ranked.loc[ranked["tier"] == t, "action_id"]]
+        for t in ("recommended", "pilot", "not_now")
+    }
+    none = "geen" if nl else "none"
+    lines = [
+        (
+            f"- **Aanbevolen**: {', '.join(by_tier['recommended']) or none} (onderbouwing in deel 1)."
+            if nl
+            else f"- **Recommended**: {', '.join(by_tier['recommended']) or none} (evidence in section 1)."
+        ),
+        (
+            f"- **Als proef met meting**: {', '.join(by_tier['pilot']) or none}; "
+            f"**nu niet**: {len(by_tier['not_now'])} acties."
+            if nl
+            else f"- **As a measured pilot**: {', '.join(by_tier['pilot']) or none}; "
+            f"**not now**: {len(by_tier['not_now'])} actions."
+        ),
+    ]
+    if evaluated is None or evaluated.empty:
+        lines.append(
+            "- Het interventielogboek is nog leeg: er valt nog niets te evalueren."
+            if nl
+            else "- The intervention log is empty: nothing to evaluate yet."
+        )
+    else:
+        status = evaluated["status"].fillna("not_evaluable")
+        counts = {
+            s: int((status == s).sum())
+            for s in ("reduced", "no_clear_change", "increased", "not_evaluable")
+        }
+        reduced = evaluated.loc[status == "reduced", "name"].tolist()
+        words = (
+            {"reduced": "met minder tickets", "no_clear_change": "zonder duidelijke verandering",
+             "increased": "met meer tickets", "not_evaluable": "nog niet te beoordelen"}
+            if nl
+            else {"reduced": "with fewer tickets", "no_clear_change": "without a clear change",
+                  "increased": "with more tickets", "not_evaluable": "not yet assessable"}
+        )  # fmt: skip
+        if reduced:
+            words["reduced"] += f" ({', '.join(reduced)})"
+        lines.append(
+            f"- **Werkten de acties?** Van de {len(evaluated)} acties in het logboek: "
+            f"{_count_phrase(counts, words, lang)} (deel 5)."
+            if nl
+            else f"- **Did the actions work?** Of the {len(evaluated)} logged actions: "
+            f"{_count_phrase(counts, words, lang)} (section 5)."
+        )
+    q = quarter_label(quarter, lang)
+    kpi_counts = {
+        s: int((kpi_status["status"] == s).sum())
+        for s in ("target_met", "improving", "stable", "worse", "no_data")
+    }
+    kpi_words = (
+        {"target_met": "op doel", "improving": "verbeteren", "stable": "stabiel",
+         "worse": "verslechteren", "no_data": "zonder gegevens"}
+        if nl
+        else {"target_met": "on target", "improving": "improving", "stable": "stable",
+              "worse": "worsening", "no_data": "without data"}
+    )  # fmt: skip
+    lines.append(
+        f"- **Kernindicatoren** in het {q}: {_count_phrase(kpi_counts, kpi_words, lang) or 'geen gegevens'} (deel 4)."
+        if nl
+        else f"- **Key indicators** in {q}: {_count_phrase(kpi_counts, kpi_words, lang) or 'no data'} (section 4)."
+    )
+    if not has_analysis:
+        lines.append(
+            "- **Let op**: de analyse (stap 2) is nog niet uitgevoerd; het advies steunt alleen op het ticketvolume."
+            if nl
+            else "- **Note**: the analyse step has not run yet; the advice rests on ticket volume only."
+        )
+    else:
+        lines.append(
+            "- Bedragen en effecten zijn schattingen met onzekerheid (90%-intervallen in deel 3), geen beloftes."
+            if nl
+            else "- Amounts and effects are estimates with uncertainty (90% intervals in section 3), not promises."
+        )
+    return "\n".join(lines)
+
+
+def advice_table(ranked: pd.DataFrame, *, lang: str = "nl", catalogue: dict | None = None):
     """The ranked actions with their evidence class, tickets avoided, net value and payback."""
     shown = pd.DataFrame(
         {
             "rank": ranked["rank"],
-            "action": ranked["name"],
-            "direction_nl": ranked["direction_nl"],
+            "action": action_names(ranked, lang, catalogue),
+            "direction_nl": direction_names(ranked, lang, catalogue),
             "evidence": ranked["evidence"].map(lambda e: label(e, lang)),
             "tier": ranked["tier"].map(lambda t: label(t, lang)),
             "avoided_range": [
@@ -364,24 +555,38 @@ def advice_table(ranked: pd.DataFrame, *, lang: str = "nl"):
 
 
 def advice_evidence(ranked: pd.DataFrame, catalogue: dict, *, lang: str = "nl") -> str:
-    """Per action: what it is, its COM-B functions and every line of evidence (Markdown)."""
+    """Per action: what it is, its COM-B functions and every line of evidence (Markdown).
+
+    The evidence lines come from :func:`selfreliance.interventions.rank_actions`
+    (``evidence_nl`` / ``evidence_en``); the catalogue's description is shown when it has one
+    in ``lang`` (``what_nl`` / ``what_en``).
+    """
     actions = {a["id"]: a for a in catalogue["actions"]}
+    names = action_names(ranked, lang, catalogue)
+    directions = direction_names(ranked, lang, catalogue)
+    column = "evidence_en" if lang == "en" and "evidence_en" in ranked else "evidence_nl"
     blocks = []
-    for row in ranked.itertuples():
+    for row, name, direction, evidence in zip(
+        ranked.itertuples(), names, directions, ranked[column], strict=True
+    ):
         action = actions[row.action_id]
-        what = " ".join(str(action.get("what_nl", "")).split())
-        head = f"**{row.rank}. {row.name}** ({row.direction_nl}; {label(row.tier, lang)})"
+        what = " ".join(str(action.get(f"what_{lang}", "")).split())
         functions = ", ".join(f.replace("_", " ") for f in action["com_b"].get("functions", []))
-        blocks.append(f"{head}  \n{what}  \nCOM-B: {functions}.\n\n{row.evidence_nl}")
+        head = f"**{row.rank}. {name}** ({direction}; {label(row.tier, lang)})"
+        blocks.append(
+            f"{head}  \n" + (f"{what}  \n" if what else "") + f"COM-B: {functions}.\n\n{evidence}"
+        )
     return "\n\n".join(blocks)
 
 
-def roi_table(ranked: pd.DataFrame, *, horizon_years: float, lang: str = "nl"):
+def roi_table(
+    ranked: pd.DataFrame, *, horizon_years: float, lang: str = "nl", catalogue: dict | None = None
+):
     """ROI per action: yearly net benefit, one-off cost, ROI over the horizon, payback."""
     pct = lambda v: fmt_pct(v, 0, lang) if v not in (float("inf"), float("-inf")) else "\u2013"  # noqa: E731
     shown = pd.DataFrame(
         {
-            "action": ranked["name"],
+            "action": action_names(ranked, lang, catalogue),
             "one_off_eur": ranked["one_off_eur"],
             "net_benefit": [
                 f"{fmt_eur(m, lang)} ({_interval(lo, hi, lang=lang, eur=True)})"
@@ -486,6 +691,9 @@ def evaluation_summary(summary: pd.DataFrame, codebook: Codebook, *, lang: str =
             codebook.label(t.strip(), lang) if t.strip() in codebook.types.index else t.strip()
             for t in str(row.get("question_types", "")).split(",")
         )
+        if lang == "en":
+            blocks.append(_evaluation_block_en(row, types))
+            continue
         when = row["start"].strftime("%d/%m/%Y")
         who = (
             "alle teams"
@@ -547,6 +755,72 @@ def evaluation_summary(summary: pd.DataFrame, codebook: Codebook, *, lang: str =
     return "\n\n".join(blocks)
 
 
+def _evaluation_block_en(row: dict, types: str) -> str:
+    """English version of one intervention's evaluation paragraph."""
+    lang = "en"
+    num = lambda v: fmt_number(v, 2, lang)  # noqa: E731
+    who = (
+        "all teams"
+        if row["teams"] == "alle teams"
+        else f"{len(str(row['teams']).split('|'))} teams"
+    )
+    head = f"**{row['name']}** (from {row['start']:%Y-%m-%d}, {who}; question types: {types})"
+    if row.get("status") == "not_evaluable":
+        return (
+            f"{head}: cannot be judged yet: there are too few weeks of data before or after the "
+            "start (at least 12 weeks before and 8 after), or data are missing."
+        )
+    irr, lo, hi = row["irr"], row["ci_low"], row["ci_high"]
+    method = (
+        "compared with the teams that did not take part (difference-in-differences)"
+        if row["design"] == "did"
+        else "compared with its own trend and seasonal pattern before the start (interrupted time series)"
+    )
+    ci = f"95% confidence interval {num(lo)} to {num(hi)}"
+    if row["status"] == "reduced":
+        text = (
+            f"{head}: after the start, tickets of these types were at **{num(irr)} times** the "
+            f"expected level, {method} ({ci}): about **{fmt_pct(1 - irr, 0, lang)} fewer**. "
+            f"That is about **{fmt_number(row['tickets_avoided'], 0, lang)} fewer tickets a year** "
+            f"({_interval(row['tickets_avoided_low'], row['tickets_avoided_high'], lang=lang)}), "
+            f"**{fmt_number(row['it_hours_freed'], 0, lang)} IT hours** "
+            f"({_interval(row['it_hours_freed_low'], row['it_hours_freed_high'], lang=lang)}) and "
+            f"**{fmt_number(row['staff_waiting_hours_saved'], 0, lang)} hours of waiting** for staff "
+            f"({_interval(row['staff_waiting_hours_saved_low'], row['staff_waiting_hours_saved_high'], lang=lang)}), "
+            f"together some {fmt_eur(row['eur_saved'], lang)} a year."
+        )
+    elif row["status"] == "increased":
+        text = (
+            f"{head}: after the start **more** tickets of these types came in: {num(irr)} times "
+            f"the expected level ({ci}). Look at what changed (new software, a roll-out ...)."
+        )
+    else:
+        text = (
+            f"{head}: **no clear change**: {num(irr)} times the expected level, {method} ({ci}). "
+            "The interval includes 'no effect'; with these data an effect is neither shown nor "
+            "ruled out."
+        )
+    if not pd.isna(row.get("placebo_irr", float("nan"))):
+        ok = row["placebo_ci_low"] <= 1 <= row["placebo_ci_high"]
+        text += (
+            f" Check: the same calculation with a fake start date a year earlier gives "
+            f"{num(row['placebo_irr'])} ({num(row['placebo_ci_low'])} to "
+            f"{num(row['placebo_ci_high'])})"
+            + (
+                ": no effect, as it should be. That makes the result more credible."
+                if ok
+                else ": an 'effect' there too, so the result may come from something other than "
+                "the action. Read with care."
+            )
+        )
+    else:
+        text += (
+            " A check with a fake start date a year earlier was not possible (too little data "
+            "before the start)."
+        )
+    return text
+
+
 def evaluation_table(estimates: pd.DataFrame, *, lang: str = "nl"):
     """Every estimate of every design (technical appendix)."""
     if estimates is None or estimates.empty:
@@ -606,6 +880,19 @@ def catalogue_assumptions(catalogue: dict, costs: dict, *, lang: str = "nl") -> 
     assumed = [a["name_nl"] for a in catalogue["actions"] if a.get("assumption")]
     horizon = costs.get("horizon_years", 3)
     level = costs.get("monte_carlo", {}).get("interval", 0.9)
+    if lang == "en":
+        return "\n".join(
+            [
+                f"- The calculation runs over **{fmt_number(horizon, 0, lang)} years**; an action pays off only after its lead time.",
+                f"- Intervals are **{fmt_pct(level, 0, lang)} intervals** from 4,000 draws (Monte Carlo) over every uncertain input: effect, costs, hours, hourly rates, handling time and waiting time.",
+                "- The effect of an action is the fall in tickets of its question types once it runs. "
+                f"For {len(assumed)} of the {len(catalogue['actions'])} actions that effect is an **assumption** "
+                "(no published effect size): measure the effect yourself with a pilot and the evaluation below.",
+                "- Hours of IT, HR, team leaders and staff (training) count as a cost at the hourly rate of the cost model.",
+                "- Waiting time saved counts for the share that is lost working time; the rest is a gain in comfort at work, but not in euros.",
+                "- Costs and effects are in `costs.yml` and `interventions.yml` and can be adapted per organisation.",
+            ]
+        )
     return "\n".join(
         [
             f"- De looptijd van de berekening is **{fmt_number(horizon, 0)} jaar**; een actie levert pas op na haar aanlooptijd.",
@@ -636,45 +923,72 @@ _VERDICT_NL = {
 def analyse_overview(
     results: pd.DataFrame, missing: tuple[str, ...] = (), *, lang: str = "nl"
 ) -> str:
-    """Summary of the hypothesis table with the verdict counts, including 'inconclusive'."""
+    """Five-line summary of the hypothesis table: verdict counts (including 'inconclusive'
+    and 'contrary'), what could not be tested and why, and how false discoveries are kept
+    in check."""
     counts = results["verdict"].value_counts()
     ids = {v: results.loc[results["verdict"] == v, "hypothesis_id"].tolist() for v in _VERDICT_NL}
     tested = len(results) - counts.get("not_testable", 0)
-    if lang != "nl":
+    nl = lang == "nl"
+    none = "geen" if nl else "none"
+
+    def listed(key: str) -> str:
+        return ", ".join(ids[key]) or none
+
+    contrary = (
+        (f"; tegengesteld aan de verwachting: {listed('contrary')}" if nl else
+         f"; contrary to expectation: {listed('contrary')}")
+        if ids["contrary"] else ""
+    )  # fmt: skip
+    no_survey = "survey" in missing
+    if nl:
+        untestable = (
+            f"- Niet toetsbaar met de beschikbare data: {listed('not_testable')} (zie tabel 1)"
+            if ids["not_testable"]
+            else "- Alle hypothesen konden met de beschikbare data getoetst worden"
+        ) + (
+            "; er is geen bevraging aangeleverd, dus kunnen, willen, psychologische veiligheid "
+            "en de leidinggevende als rolmodel (bevraging) blijven open."
+            if no_survey
+            else "."
+        )
         lines = [
-            f"- Tested: **{tested}** of {len(results)} hypotheses; supported: "
-            f"{', '.join(ids['supported']) or 'none'}.",
-            f"- Inconclusive (an effect of practical size is not ruled out): "
-            f"{', '.join(ids['inconclusive']) or 'none'}; not supported (a relevant effect is "
-            f"ruled out): {', '.join(ids['not_supported']) or 'none'}.",
-            f"- Not testable with the data at hand: {', '.join(ids['not_testable']) or 'none'}.",
-            "- False discoveries are controlled within each family of hypotheses (Benjamini-Hochberg, q < 0.05).",
+            f"- Getoetst: **{tested}** van de {len(results)} hypothesen; "
+            f"**{counts.get('supported', 0)}** worden ondersteund door de data "
+            f"({listed('supported')}){contrary}.",
+            f"- **Onbeslist** ({listed('inconclusive')}): geen duidelijk verschil, maar een effect "
+            "van praktisch belang is ook niet uitgesloten; het kleinste aantoonbare effect staat "
+            "erbij.",
+            f"- **Niet ondersteund** ({listed('not_supported')}): de data sluiten een effect van "
+            "praktisch belang uit.",
+            untestable,
+            "- Vals-positieven zijn beperkt per familie van hypothesen (Benjamini-Hochberg, "
+            "q < 0,05). Geen enkel resultaat is een bewijs; het zijn aanwijzingen met hun "
+            "onzekerheid.",
         ]
         return "\n".join(lines)
-    lines = [
-        f"- Getoetst: **{tested}** van de {len(results)} hypothesen; **{counts.get('supported', 0)}** "
-        f"worden ondersteund door de data ({', '.join(ids['supported']) or 'geen'}).",
-        f"- **Onbeslist** ({', '.join(ids['inconclusive']) or 'geen'}): geen duidelijk verschil, maar "
-        "een effect van praktisch belang is ook niet uitgesloten; het kleinste aantoonbare effect staat erbij.",
-        f"- **Niet ondersteund** ({', '.join(ids['not_supported']) or 'geen'}): de data sluiten een "
-        "effect van praktisch belang uit.",
-    ]
-    if ids["contrary"]:
-        lines.append(f"- Tegengesteld aan de verwachting: {', '.join(ids['contrary'])}.")
-    lines.append(
-        f"- Niet toetsbaar met de beschikbare data: {', '.join(ids['not_testable'])} (zie tabel 1)."
+    untestable = (
+        f"- Not testable with the data at hand: {listed('not_testable')} (see table 1)"
         if ids["not_testable"]
-        else "- Alle hypothesen konden met de beschikbare data getoetst worden."
+        else "- Every hypothesis could be tested with the data at hand"
+    ) + (
+        "; no survey was supplied, so can't, won't, psychological safety and the team leader "
+        "as role model (survey) stay open."
+        if no_survey
+        else "."
     )
-    if "survey" in missing:
-        lines.append(
-            "- Er is geen bevraging aangeleverd: de hypothesen over kunnen, willen, "
-            "psychologische veiligheid en de leidinggevende als rolmodel (bevraging) blijven open."
-        )
-    lines.append(
-        "- Vals-positieven zijn beperkt per familie van hypothesen (Benjamini-Hochberg, q < 0,05). "
-        "Geen enkel resultaat is een bewijs; het zijn aanwijzingen met hun onzekerheid."
-    )
+    lines = [
+        f"- Tested: **{tested}** of {len(results)} hypotheses; **{counts.get('supported', 0)}** "
+        f"supported by the data ({listed('supported')}){contrary}.",
+        f"- **Inconclusive** ({listed('inconclusive')}): no clear difference, but an effect of "
+        "practical size is not ruled out either; the smallest detectable effect is shown.",
+        f"- **Not supported** ({listed('not_supported')}): the data rule out an effect of "
+        "practical size.",
+        untestable,
+        "- False discoveries are controlled within each family of hypotheses "
+        "(Benjamini-Hochberg, q < 0.05). No result is proof; they are indications with their "
+        "uncertainty.",
+    ]
     return "\n".join(lines)
 
 
@@ -683,9 +997,11 @@ def hypotheses_table(results: pd.DataFrame, *, lang: str = "nl"):
     shown = pd.DataFrame(
         {
             "hypothesis_id": results["hypothesis_id"],
-            "family": results["family"],
+            "family": results["family"]
+            if lang == "nl"
+            else results["family"].map(lambda f: label(f, lang)),
             "verdict_code": results["verdict"].map(
-                lambda v: _VERDICT_NL.get(v, v) if lang == "nl" else v
+                lambda v: _VERDICT_NL.get(v, v) if lang == "nl" else str(v).replace("_", " ")
             ),
             "irr": results["irr"],
             "ci_low": results["ci_low"],
@@ -713,21 +1029,32 @@ def hypotheses_table(results: pd.DataFrame, *, lang: str = "nl"):
     ).relabel_index(names, axis="columns")  # fmt: skip
 
 
-def verdicts_markdown(results: pd.DataFrame) -> str:
-    """Each hypothesis with its statement and its plain Dutch verdict, as a Markdown list."""
+def verdicts_markdown(results: pd.DataFrame, lang: str = "nl") -> str:
+    """Each hypothesis with its statement and its plain verdict, as a Markdown list.
+
+    In English the ``statement_en`` and ``verdict_en`` columns are used; a results table
+    without them (from an older run) falls back to the Dutch columns.
+    """
+    en = lang == "en"
+    statement = "statement_en" if en and "statement_en" in results else "statement_nl"
+    verdict = "verdict_en" if en and "verdict_en" in results else "verdict_nl"
     return "\n".join(
-        f"- **{r.hypothesis_id}** {r.statement_nl}  \n  {r.verdict_nl}"
-        for r in results.itertuples()
+        f"- **{r['hypothesis_id']}** {r[statement]}  \n  {r[verdict]}"
+        for r in results.to_dict("records")
     )
 
 
 def availability_matrix_table(availability: pd.DataFrame, *, lang: str = "nl"):
     """Per hypothesis: which data it needs, whether present, and what to collect."""
+    suffix = "en" if lang == "en" and "needs_en" in availability else "nl"
     shown = availability[
-        ["hypothesis_id", "needs_nl", "available", "missing_nl", "collect_nl"]
+        ["hypothesis_id", f"needs_{suffix}", "available", f"missing_{suffix}", f"collect_{suffix}"]
     ].copy()
-    shown["missing_nl"] = shown["missing_nl"].replace("", "\u2013")
-    shown["collect_nl"] = shown["collect_nl"].replace("", "\u2013")
+    shown[f"missing_{suffix}"] = shown[f"missing_{suffix}"].replace("", "\u2013")
+    shown[f"collect_{suffix}"] = shown[f"collect_{suffix}"].replace("", "\u2013")
+    if lang == "en":
+        yes_no = {True: "yes", False: "no", "ja": "yes", "nee": "no"}
+        shown["available"] = shown["available"].map(lambda a: yes_no.get(a, a))
     names = (
         ["Hypothese", "Nodige gegevens", "Aanwezig", "Ontbreekt", "Te verzamelen"]
         if lang == "nl"
@@ -926,7 +1253,15 @@ _DEEP_LABELS = {
         "repeat_rate": "Aandeel herhaald",
         "label": "Vraagtype",
     },
-    "en": {},
+    "en": {
+        "p80_response_business_hours": "80% within (first response, office hours)",
+        "p80_resolution_business_hours": "80% within (resolution, office hours)",
+        "function_level": "Function level",
+        "age_band": "Age band",
+        "repeat_tickets": "Repeated questions",
+        "repeat_rate": "Share repeated",
+        "label": "Question type",
+    },
 }
 
 

@@ -132,10 +132,33 @@ def page(title: str, body: str, *, lang: str = "nl", footer: str = "") -> str:
     )
 
 
+LANGUAGES = ("nl", "en")
+
+
+def keep_language(notebook: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` without the markdown cells written for another language.
+
+    Narrative markdown cells carry a language tag (``nl`` or ``en``) and come in pairs; a cell
+    without a language tag is kept in every language. Code cells are never dropped.
+    """
+    others = {other for other in LANGUAGES if other != lang}
+    kept = nbformat.from_dict(notebook)
+    kept.cells = [
+        cell
+        for cell in notebook.cells
+        if not (
+            cell.cell_type == "markdown" and others & set(cell.get("metadata", {}).get("tags", []))
+        )
+    ]
+    return kept
+
+
 def notebook_to_html(
     notebook: nbformat.NotebookNode, title: str, *, lang: str = "nl", footer: str = ""
 ) -> str:
-    """Render an executed notebook to HTML without code, prompts, stderr or removed cells."""
+    """Render an executed notebook to HTML without code, prompts, stderr, removed cells or the
+    markdown cells of the other language."""
+    notebook = keep_language(notebook, lang)
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True

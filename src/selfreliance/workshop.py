@@ -992,12 +992,28 @@ def _intervention_page(quarter: str, processed: Path, lang: str) -> str:
             + "</p>"
         )
         tiers = (
-            {"go": "doen", "pilot": "eerst als pilot", "not_now": "nu niet"}
+            {
+                "go": "doen",
+                "recommended": "aanbevolen",
+                "pilot": "eerst als pilot",
+                "not_now": "nu niet",
+            }
             if nl
-            else {"go": "go", "pilot": "pilot first", "not_now": "not now"}
+            else {
+                "go": "go",
+                "recommended": "recommended",
+                "pilot": "pilot first",
+                "not_now": "not now",
+            }
         )
         direction = "direction_nl" if nl and "direction_nl" in advice.columns else "direction"
         ranked_advice = advice.sort_values("rank") if "rank" in advice.columns else advice
+        if not nl and "name" in ranked_advice.columns:
+            from selfreliance.narrative import action_names, direction_names
+
+            ranked_advice = ranked_advice.assign(name=action_names(ranked_advice, lang))
+            if "direction_nl" in ranked_advice.columns:
+                ranked_advice = ranked_advice.assign(direction=direction_names(ranked_advice, lang))
         if {"roi", "roi_low", "roi_high"} <= set(advice.columns):
             word = " tot " if nl else " to "
             ranked_advice = ranked_advice.assign(
