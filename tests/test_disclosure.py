@@ -65,3 +65,24 @@ def test_small_groups():
     assert np.isnan(
         protect_table(pd.DataFrame({"n": [1], "v": [1]}), people="n", values=["v"])["v"].iloc[0]
     )
+
+
+def test_team_type_mix_hides_types_asked_by_fewer_than_five_people():
+    from selfreliance.audiences import _team_type_mix
+
+    # a team of 7: 'password' asked by all 7, 'printer' by 5, 'outlook' by one person only
+    people = [f"p{i}" for i in range(7)]
+    mine = pd.DataFrame(
+        {
+            "question_type": ["password"] * 7 + ["printer"] * 5 + ["outlook"] * 3,
+            "requester_key": people + people[:5] + ["p0"] * 3,
+        }
+    )
+    org = pd.Series({"password": 0.5, "printer": 0.25, "outlook": 0.15, "teams": 0.1})
+    mix = _team_type_mix(mine, org, 5)
+    assert mix.loc["outlook", "suppressed"] == "primary" and np.isnan(mix.loc["outlook", "team"])
+    # shares add up to 100 %: one more share is hidden so 'outlook' cannot be recomputed
+    assert mix.loc["printer", "suppressed"] == "complementary"
+    assert np.isnan(mix.loc["printer", "team"]) and mix.loc["password", "team"] == 7 / 15
+    assert mix.loc["teams", "team"] == 0 and mix.loc["teams", "suppressed"] == ""
+    assert list(mix.index) == ["password", "printer", "outlook", "teams"]  # by org share

@@ -671,6 +671,31 @@ def management_page(ctx: Context, suppressions: Suppressions) -> tuple[str, str]
     return "management.html", "".join(body)
 
 
+def _team_type_mix(mine: pd.DataFrame, org_mix: pd.Series, min_n: int) -> pd.DataFrame:
+    """Question-type shares of one team next to the organisation's, disclosure-controlled.
+
+    A type asked by fewer than ``min_n`` distinct people of the team has its share hidden
+    (and, since the shares add up to 100 %, one more: complementary suppression). Types the
+    team never asked show 0 % (a statement about nobody). Rows are ordered by the
+    organisation's share, so the position of a hidden row reveals nothing.
+    """
+    per_type = mine.groupby("question_type")["requester_key"].agg(["size", "nunique"])
+    mix = pd.DataFrame(
+        {
+            "team": per_type["size"] / max(len(mine), 1),
+            "people": per_type["nunique"],
+            "org": org_mix,
+        }
+    ).fillna(0.0)
+    mix = mix.loc[(mix["team"] > 0) | (mix["org"] > 0.03)]
+    mix = mix.sort_values("org", ascending=False, kind="stable")
+    asked = mix["team"] > 0
+    protected = protect_table(mix.loc[asked], people="people", values=["team"], min_n=min_n)
+    mix["suppressed"] = ""
+    mix.loc[asked, ["team", "suppressed"]] = protected[["team", "suppressed"]]
+    return mix
+
+
 def team_pages(ctx: Context, suppressions: Suppressions) -> list[tuple[str, str, str]]:
     """One page per team with at least ``min_n`` people: the team against the organisation.
 
@@ -681,21 +706,24 @@ def team_pages(ctx: Context, suppressions: Suppressions) -> list[tuple[str, str,
     teams = team_table(ctx, suppressions)
     org = _org_rates(ctx)
     tq = ctx.tickets_q.loc[ctx.tickets_q["requester_kind"].eq("staff")]
-    org_mix = tq["question_type"].value_counts(normalize=True)
+    # Question types over twelve months: in one quarter few types are asked by five or more
+    # people of a team, so quarterly shares would be mostly hidden.
+    year = metrics.in_period(ctx.tickets, ctx.end - pd.Timedelta(days=364), ctx.end)
+    year = year.loc[year["requester_kind"].eq("staff")]
+    org_mix = year["question_type"].value_counts(normalize=True)
     pages = []
     for row in teams.itertuples():  # one iteration per team (about 20), not per ticket
         if row.suppressed:
             suppressions.teams_without_page.append(str(row.team))
             continue
         mine = tq.loc[tq["team"] == row.team]
-        mix = pd.DataFrame(
-            {"team": mine["question_type"].value_counts(normalize=True), "org": org_mix}
-        ).fillna(0)
-        mix = (
-            mix.loc[(mix["team"] > 0) | (mix["org"] > 0.03)]
-            .sort_values("team", ascending=False)
-            .head(8)
+        mix = _team_type_mix(year.loc[year["team"] == row.team], org_mix, ctx.min_n)
+        suppressions.count(mix)
+        shown = mix.loc[mix["suppressed"] == ""]
+        top_question = (
+            ctx.codebook.label(shown["team"].idxmax(), lang) if shown["team"].gt(0).any() else "-"
         )
+        mix = mix[["team", "org"]]
         mix.index = [ctx.codebook.label(t, lang) for t in mix.index]
         compare = pd.DataFrame(
             {
@@ -722,13 +750,12 @@ def team_pages(ctx: Context, suppressions: Suppressions) -> list[tuple[str, str,
                 ],
             }
         )
-        top_question = mix.index[0] if len(mix) else "-"
         if lang == "en":
             lines = [
                 f"Team {row.team} ({row.department}): {fmt_number(row.tickets, 0, lang)} tickets in {quarter_label(ctx.quarter, lang)}.",
                 f"Self-solvable tickets per FTE-month: **{fmt_number(row.self_per_fte_month, 2, lang)}** (organisation: {fmt_number(org['self_per_fte_month'], 2, lang)}).",
                 f"Self-solvable share: {fmt_pct(row.self_share, 0, lang)} (organisation: {fmt_pct(org['self_share'], 0, lang)}).",
-                f"Most frequent question in the team: {top_question}.",
+                f"Most frequent question in the team (twelve months): {top_question}.",
                 "This report compares the team with the organisation; it does not show or rank individual staff.",
             ]
         else:
@@ -736,7 +763,7 @@ def team_pages(ctx: Context, suppressions: Suppressions) -> list[tuple[str, str,
                 f"Team {row.team} ({row.department}): {fmt_number(row.tickets, 0, lang)} tickets in het {quarter_label(ctx.quarter, lang)}.",
                 f"Zelf oplosbare tickets per VTE-maand: **{fmt_number(row.self_per_fte_month, 2, lang)}** (organisatie: {fmt_number(org['self_per_fte_month'], 2, lang)}).",
                 f"Aandeel zelf oplosbaar: {fmt_pct(row.self_share, 0, lang)} (organisatie: {fmt_pct(org['self_share'], 0, lang)}).",
-                f"Meest gestelde vraag in het team: {top_question}.",
+                f"Meest gestelde vraag in het team (twaalf maanden): {top_question}.",
                 "Dit rapport vergelijkt het team met de organisatie; het toont of rangschikt geen individuele medewerkers.",
             ]
         organisation = tr(lang, "Organisatie", "Organisation")
@@ -758,8 +785,10 @@ def team_pages(ctx: Context, suppressions: Suppressions) -> list[tuple[str, str,
             section(
                 tr(
                     lang,
-                    "Vraagtypes: aandeel in het team en in de organisatie",
-                    "Question types: share in the team and in the organisation",
+                    "Vraagtypes over de laatste twaalf maanden: aandeel in het team en in de "
+                    "organisatie (– = minder dan vijf personen)",
+                    "Question types over the last twelve months: share in the team and in the "
+                    "organisation (– = fewer than five people)",
                 ),
                 table(
                     mix.reset_index(names=tr(lang, "Vraagtype", "Question type")).rename(
