@@ -110,3 +110,21 @@ def test_rerunning_a_quarter_gives_the_same_numbers(published, tmp_path):
     assert (history["quarter"] == "2026Q3").sum() == history[
         "metric"
     ].nunique()  # replaced, not appended
+
+
+def test_every_report_opens_with_a_summary_of_at_most_five_lines(published):
+    # Notebook reports: the bullets under "Samenvatting: <kwartaal>"; stakeholder and team
+    # pages: the summary box. Both come before any other section heading.
+    folder = published[0].parent
+    pages = [folder / s.html for s in STEPS] + sorted(
+        p for p in folder.glob("*.html") if p.stem in {"it", "pno", "management", "dpo"}
+        or p.stem.startswith("team-")
+    )  # fmt: skip
+    assert len(pages) > 8
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        match = re.search(r"<h2[^>]*>\s*Samenvatting[^<]*</h2>(.*?)(<h2|</section>)", page, re.S)
+        assert match, path.name
+        bullets = re.findall(r"<li>", match.group(1))
+        assert 1 <= len(bullets) <= 5, (path.name, len(bullets))
+        assert page.index("<h2") == match.start(), path.name  # the summary comes first
