@@ -351,3 +351,31 @@ def test_demo_effect_in_hours_is_positive_with_interval(demo):
     hours = result["hours"].set_index("quantity")
     assert (hours["low"] > 0).all()
     assert (hours["low"] <= hours["value"]).all() and (hours["value"] <= hours["high"]).all()
+
+
+def test_log_question_types_column_is_read_and_used(demo, tmp_path):
+    # The intervention log may name the targeted types itself (codebook ids separated by |);
+    # an unknown id makes that action "not_evaluable" with the id named, never a silent zero.
+    from selfreliance.ingest import read_interventions
+
+    data, truth, _ = demo
+    path = tmp_path / "interventions.csv"
+    pilot = truth["intervention"]
+    path.write_text(
+        "intervention_id,name,start_date,teams,question_types\n"
+        f"P1,Pilot,{pilot['start']},{'|'.join(pilot['teams'])},password_mfa|account_lockout\n"
+        f"P2,Pilot typo,{pilot['start']},all,pasword_mfa\n",
+        encoding="utf-8",
+    )
+    log = read_interventions(path)
+    assert log.loc[0, "question_types"] == "password_mfa|account_lockout"
+    summary, _, _ = evaluation.evaluate_log(
+        data.tickets, data.people, log, interventions.load_catalogue(), metrics.load_costs(),
+        self_types=interventions.self_solvable_types(load_codebook()), n_boot=199,
+    )  # fmt: skip
+    first, second = summary.iloc[0], summary.iloc[1]
+    assert (
+        first["types_from"] == "log" and first["question_types"] == "password_mfa, account_lockout"
+    )
+    assert first["ci_low"] < pilot["true_irr"] < first["ci_high"]
+    assert second["status"] == "not_evaluable" and "pasword_mfa" in second["note"]

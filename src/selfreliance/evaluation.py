@@ -1021,6 +1021,12 @@ def evaluate_log(
             "types_from": source,
             "action_id": (catalogue_action(entry.get("name", ""), catalogue) or {}).get("id", ""),
         }
+        unknown = sorted(set(types) - set(tickets["question_type"].dropna().unique()))
+        if source == "log" and unknown:
+            row.update(design="none", status="not_evaluable",
+                       note=f"question types not in the tickets' codebook: {', '.join(unknown)}")  # fmt: skip
+            summary_rows.append(row)
+            continue
         try:
             result = evaluate_intervention(
                 tickets, people, start=entry["start_date"], question_types=types, teams=teams,

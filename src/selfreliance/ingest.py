@@ -119,6 +119,7 @@ INTERVENTION_COLUMNS = (
     "end_date",
     "teams",
     "cost_eur",
+    "question_types",
 )
 
 
@@ -1049,7 +1050,7 @@ def read_interventions(path: str | Path) -> pd.DataFrame:
     out = pd.DataFrame(index=raw.index)
     for name in INTERVENTION_COLUMNS:
         out[name] = raw[name] if name in raw.columns else pd.NA
-    for name in ("intervention_id", "name", "direction", "teams"):
+    for name in ("intervention_id", "name", "direction", "teams", "question_types"):
         out[name] = out[name].astype("string")
     for name in ("start_date", "end_date"):
         out[name] = parse_datetime(out[name]).dt.tz_localize(None).dt.normalize()
