@@ -326,6 +326,26 @@ def test_privacy_notice_covers_the_required_points():
         assert phrase in text, phrase
 
 
+def test_english_privacy_notice_has_the_same_sections_and_placeholders():
+    import re
+
+    nl, en = ins.privacy_notice("nl"), ins.privacy_notice("en")
+    for phrase in (
+        "Article 6(1)(e)",
+        "Pseudonymisation",
+        "No individual results",
+        "fewer than 5",
+        "How long do we keep",
+        "Data-protection officer",
+        "[name]",
+    ):
+        assert phrase in en, phrase  # fmt: skip
+    assert len(re.findall(r"^## ", en, re.M)) == len(re.findall(r"^## ", nl, re.M))
+    assert len(re.findall(r"\[[^\]]+\]", en)) == len(re.findall(r"\[[^\]]+\]", nl))
+    with pytest.raises(SelfRelianceError, match="'fr'"):
+        ins.privacy_notice("fr")
+
+
 def test_read_teams_from_text_and_roster(tmp_path):
     (tmp_path / "teams.txt").write_text("Onthaal\n\nBurgerzaken\nOnthaal\n", encoding="utf-8")
     assert ins.read_teams(tmp_path / "teams.txt") == ["Onthaal", "Burgerzaken"]

@@ -160,7 +160,7 @@ def _cmd_survey_privacy(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(privacy_notice("nl"), encoding="utf-8")
+    out.write_text(privacy_notice(args.lang), encoding="utf-8")
     print(f"Privacy notice written to {out}; fill in the fields between [brackets].")
     return 0
 
@@ -216,6 +216,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "privacy", help="write the privacy notice for respondents (Markdown)"
     )
     privacy.add_argument("--out", required=True, help="output file (.md)")
+    privacy.add_argument(
+        "--lang", choices=("nl", "en"), default="nl", help="language of the notice (default nl)"
+    )
     privacy.set_defaults(func=_cmd_survey_privacy)
 
     docs = sub.add_parser(

@@ -341,10 +341,13 @@ def items_table(instrument: Mapping[str, Any], lang: str = "nl") -> pd.DataFrame
 
 
 def privacy_notice(lang: str = "nl") -> str:
-    """The privacy notice for respondents (Markdown, Dutch; placeholders in [brackets])."""
-    if lang != "nl":
-        raise SelfRelianceError("The privacy notice exists in Dutch only (lang='nl').")
-    return resource_path("survey/privacyverklaring.nl.md").read_text(encoding="utf-8")
+    """The privacy notice for respondents (Markdown, Dutch or English; placeholders in
+    [brackets])."""
+    if lang not in ("nl", "en"):
+        raise SelfRelianceError(
+            f"The privacy notice exists in Dutch and English (lang 'nl' or 'en'), not {lang!r}."
+        )
+    return resource_path(f"survey/privacyverklaring.{lang}.md").read_text(encoding="utf-8")
 
 
 def read_teams(path: str | Path) -> list[str]:
