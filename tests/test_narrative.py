@@ -68,3 +68,29 @@ def test_forest_plot_keeps_recurrence_ratios_apart_from_irrs():
     only_irr = figures.irr_forest(results.iloc[:2])
     assert only_irr.axes[0].get_legend() is None
     plt.close(only_irr)
+
+
+def test_evaluation_paragraph_in_both_languages_from_one_phrase_table():
+    import pandas as pd
+
+    from selfreliance import narrative
+    from selfreliance.categorise import load_codebook
+
+    row = {
+        "name": "Zelfservice wachtwoordreset", "start": pd.Timestamp("2026-01-12"),
+        "teams": "A|B|C", "question_types": "password_mfa", "status": "reduced",
+        "design": "did", "irr": 0.6, "ci_low": 0.45, "ci_high": 0.85,
+        "tickets_avoided": 120.0, "tickets_avoided_low": 50.0, "tickets_avoided_high": 190.0,
+        "it_hours_freed": 40.0, "it_hours_freed_low": 15.0, "it_hours_freed_high": 70.0,
+        "staff_waiting_hours_saved": 300.0, "staff_waiting_hours_saved_low": 100.0,
+        "staff_waiting_hours_saved_high": 500.0, "eur_saved": 9000.0,
+        "placebo_irr": 1.05, "placebo_ci_low": 0.8, "placebo_ci_high": 1.3,
+    }  # fmt: skip
+    frame = pd.DataFrame([row])
+    nl = narrative.evaluation_summary(frame, load_codebook(), lang="nl")
+    en = narrative.evaluation_summary(frame, load_codebook(), lang="en")
+    assert "vanaf 12/01/2026, 3 teams" in nl and "**0,60 keer**" in nl and "**40 %" in nl
+    assert "from 2026-01-12, 3 teams" in en and "**0.60 times**" in en and "**40% fewer**" in en
+    assert "zoals het hoort" in nl and "as it should be" in en
+    failed = frame.assign(placebo_ci_low=1.1, placebo_ci_high=1.4, status="no_clear_change")
+    assert "Read with care" in narrative.evaluation_summary(failed, load_codebook(), lang="en")

@@ -677,148 +677,127 @@ def kpi_table(status: pd.DataFrame, *, lang: str = "nl"):
     return table(shown, lang=lang, pct=("change", "trend_per_quarter"))
 
 
+#: Phrases of the evaluation paragraph per language (filled by :func:`_evaluation_block`).
+_EVALUATION_TEXT = {
+    "nl": {
+        "empty": "Er staan nog geen acties in het interventielogboek; er valt nog niets te evalueren.",
+        "all_teams": "alle teams",
+        "date": "%d/%m/%Y",
+        "head": "**{name}** (vanaf {when}, {who}; vraagtypes: {types})",
+        "not_evaluable": "{head}: nog niet te beoordelen: er zijn te weinig weken gegevens voor "
+        "of na de start (minstens 12 weken ervoor en 8 erna), of er ontbreken gegevens.",
+        "did": "vergeleken met de teams die niet deelnamen (verschil-in-verschillen)",
+        "its": "vergeleken met de eigen trend en seizoenspatroon vóór de start (onderbroken "
+        "tijdreeks)",
+        "ci": "95%-betrouwbaarheidsinterval {lo} tot {hi}",
+        "reduced": "{head}: het aantal tickets van deze types lag na de start op **{irr} keer** "
+        "het verwachte niveau, {method} ({ci}): ongeveer **{drop} minder**. Omgerekend: "
+        "ongeveer **{tickets} tickets per jaar** minder ({tickets_range}), **{hours} IT-uren** "
+        "({hours_range}) en **{waiting} uur wachttijd** voor medewerkers ({waiting_range}), "
+        "samen zo'n {eur} per jaar.",
+        "increased": "{head}: na de start kwamen er **meer** tickets van deze types: {irr} keer "
+        "het verwachte niveau ({ci}). Bekijk wat er veranderde (nieuwe software, een uitrol ...).",
+        "no_clear_change": "{head}: **geen duidelijke verandering**: {irr} keer het verwachte "
+        "niveau, {method} ({ci}). Het interval bevat 'geen effect'; met deze gegevens is een "
+        "effect niet aangetoond en ook niet uitgesloten.",
+        "placebo": " Controle: dezelfde berekening met een nepstartdatum een jaar vroeger geeft "
+        "{irr} ({lo} tot {hi})",
+        "placebo_ok": ": geen effect, zoals het hoort. Dat maakt het resultaat geloofwaardiger.",
+        "placebo_failed": ": ook daar een 'effect', dus het resultaat kan door iets anders komen "
+        "dan de actie. Voorzichtig lezen.",
+        "no_placebo": " Een controle met een nepstartdatum een jaar vroeger was niet mogelijk "
+        "(te weinig gegevens vóór de start).",
+    },
+    "en": {
+        "empty": "The intervention log is empty; nothing to evaluate yet.",
+        "all_teams": "all teams",
+        "date": "%Y-%m-%d",
+        "head": "**{name}** (from {when}, {who}; question types: {types})",
+        "not_evaluable": "{head}: cannot be judged yet: there are too few weeks of data before "
+        "or after the start (at least 12 weeks before and 8 after), or data are missing.",
+        "did": "compared with the teams that did not take part (difference-in-differences)",
+        "its": "compared with its own trend and seasonal pattern before the start "
+        "(interrupted time series)",
+        "ci": "95% confidence interval {lo} to {hi}",
+        "reduced": "{head}: after the start, tickets of these types were at **{irr} times** the "
+        "expected level, {method} ({ci}): about **{drop} fewer**. That is about **{tickets} "
+        "fewer tickets a year** ({tickets_range}), **{hours} IT hours** ({hours_range}) and "
+        "**{waiting} hours of waiting** for staff ({waiting_range}), together some {eur} a year.",
+        "increased": "{head}: after the start **more** tickets of these types came in: {irr} "
+        "times the expected level ({ci}). Look at what changed (new software, a roll-out ...).",
+        "no_clear_change": "{head}: **no clear change**: {irr} times the expected level, "
+        "{method} ({ci}). The interval includes 'no effect'; with these data an effect is "
+        "neither shown nor ruled out.",
+        "placebo": " Check: the same calculation with a fake start date a year earlier gives "
+        "{irr} ({lo} to {hi})",
+        "placebo_ok": ": no effect, as it should be. That makes the result more credible.",
+        "placebo_failed": ": an 'effect' there too, so the result may come from something "
+        "other than the action. Read with care.",
+        "no_placebo": " A check with a fake start date a year earlier was not possible (too "
+        "little data before the start).",
+    },
+}
+
+
 def evaluation_summary(summary: pd.DataFrame, codebook: Codebook, *, lang: str = "nl") -> str:
     """Plain-language result of every logged intervention (Markdown)."""
     if summary is None or summary.empty:
-        return (
-            "Er staan nog geen acties in het interventielogboek; er valt nog niets te evalueren."
-            if lang == "nl"
-            else "The intervention log is empty; nothing to evaluate yet."
-        )
+        return _EVALUATION_TEXT[lang]["empty"]
     blocks = []
     for row in summary.to_dict("records"):
         types = ", ".join(
             codebook.label(t.strip(), lang) if t.strip() in codebook.types.index else t.strip()
             for t in str(row.get("question_types", "")).split(",")
         )
-        if lang == "en":
-            blocks.append(_evaluation_block_en(row, types))
-            continue
-        when = row["start"].strftime("%d/%m/%Y")
-        who = (
-            "alle teams"
-            if row["teams"] == "alle teams"
-            else f"{len(str(row['teams']).split('|'))} teams"
-        )
-        head = f"**{row['name']}** (vanaf {when}, {who}; vraagtypes: {types})"
-        if row.get("status") == "not_evaluable":
-            blocks.append(
-                f"{head}: nog niet te beoordelen: er zijn te weinig weken gegevens voor of na de "
-                "start (minstens 12 weken ervoor en 8 erna), of er ontbreken gegevens."
-            )
-            continue
-        irr, lo, hi = row["irr"], row["ci_low"], row["ci_high"]
-        method = (
-            "vergeleken met de teams die niet deelnamen (verschil-in-verschillen)"
-            if row["design"] == "did"
-            else "vergeleken met de eigen trend en seizoenspatroon vóór de start (onderbroken tijdreeks)"
-        )
-        ci = f"95%-betrouwbaarheidsinterval {fmt_number(lo, 2)} tot {fmt_number(hi, 2)}"
-        if row["status"] == "reduced":
-            text = (
-                f"{head}: het aantal tickets van deze types lag na de start op **{fmt_number(irr, 2)} keer** "
-                f"het verwachte niveau, {method} ({ci}): ongeveer **{fmt_pct(1 - irr)} minder**. "
-                f"Omgerekend: ongeveer **{fmt_number(row['tickets_avoided'], 0)} tickets per jaar** minder "
-                f"({_interval(row['tickets_avoided_low'], row['tickets_avoided_high'])}), "
-                f"**{fmt_number(row['it_hours_freed'], 0)} IT-uren** "
-                f"({_interval(row['it_hours_freed_low'], row['it_hours_freed_high'])}) en "
-                f"**{fmt_number(row['staff_waiting_hours_saved'], 0)} uur wachttijd** voor medewerkers "
-                f"({_interval(row['staff_waiting_hours_saved_low'], row['staff_waiting_hours_saved_high'])}), "
-                f"samen zo'n {fmt_eur(row['eur_saved'])} per jaar."
-            )
-        elif row["status"] == "increased":
-            text = (
-                f"{head}: na de start kwamen er **meer** tickets van deze types: {fmt_number(irr, 2)} keer "
-                f"het verwachte niveau ({ci}). Bekijk wat er veranderde (nieuwe software, een uitrol ...)."
-            )
-        else:
-            text = (
-                f"{head}: **geen duidelijke verandering**: {fmt_number(irr, 2)} keer het verwachte niveau, "
-                f"{method} ({ci}). Het interval bevat 'geen effect'; met deze gegevens is een effect "
-                "niet aangetoond en ook niet uitgesloten."
-            )
-        if not pd.isna(row.get("placebo_irr", float("nan"))):
-            ok = row["placebo_ci_low"] <= 1 <= row["placebo_ci_high"]
-            text += (
-                f" Controle: dezelfde berekening met een nepstartdatum een jaar vroeger geeft "
-                f"{fmt_number(row['placebo_irr'], 2)} ({fmt_number(row['placebo_ci_low'], 2)} tot "
-                f"{fmt_number(row['placebo_ci_high'], 2)})"
-                + (
-                    ": geen effect, zoals het hoort. Dat maakt het resultaat geloofwaardiger."
-                    if ok
-                    else ": ook daar een 'effect', dus het resultaat kan door iets anders komen dan de actie. Voorzichtig lezen."
-                )
-            )
-        else:
-            text += " Een controle met een nepstartdatum een jaar vroeger was niet mogelijk (te weinig gegevens vóór de start)."
-        blocks.append(text)
+        blocks.append(_evaluation_block(row, types, lang))
     return "\n\n".join(blocks)
 
 
-def _evaluation_block_en(row: dict, types: str) -> str:
-    """English version of one intervention's evaluation paragraph."""
-    lang = "en"
-    num = lambda v: fmt_number(v, 2, lang)  # noqa: E731
-    who = (
-        "all teams"
-        if row["teams"] == "alle teams"
-        else f"{len(str(row['teams']).split('|'))} teams"
-    )
-    head = f"**{row['name']}** (from {row['start']:%Y-%m-%d}, {who}; question types: {types})"
+def _evaluation_block(row: dict, types: str, lang: str) -> str:
+    """One intervention's evaluation paragraph in ``lang``."""
+    t = _EVALUATION_TEXT[lang]
+
+    def num(value: float, decimals: int = 2) -> str:
+        return fmt_number(value, decimals, lang)
+
+    teams = str(row["teams"])
+    who = t["all_teams"] if teams == "alle teams" else f"{len(teams.split('|'))} teams"
+    head = t["head"].format(name=row["name"], when=row["start"].strftime(t["date"]), who=who,
+                            types=types)  # fmt: skip
     if row.get("status") == "not_evaluable":
-        return (
-            f"{head}: cannot be judged yet: there are too few weeks of data before or after the "
-            "start (at least 12 weeks before and 8 after), or data are missing."
-        )
-    irr, lo, hi = row["irr"], row["ci_low"], row["ci_high"]
-    method = (
-        "compared with the teams that did not take part (difference-in-differences)"
-        if row["design"] == "did"
-        else "compared with its own trend and seasonal pattern before the start (interrupted time series)"
-    )
-    ci = f"95% confidence interval {num(lo)} to {num(hi)}"
+        return t["not_evaluable"].format(head=head)
+    irr = row["irr"]
+    parts = {
+        "head": head,
+        "irr": num(irr),
+        "method": t["did"] if row["design"] == "did" else t["its"],
+        "ci": t["ci"].format(lo=num(row["ci_low"]), hi=num(row["ci_high"])),
+    }
     if row["status"] == "reduced":
-        text = (
-            f"{head}: after the start, tickets of these types were at **{num(irr)} times** the "
-            f"expected level, {method} ({ci}): about **{fmt_pct(1 - irr, 0, lang)} fewer**. "
-            f"That is about **{fmt_number(row['tickets_avoided'], 0, lang)} fewer tickets a year** "
-            f"({_interval(row['tickets_avoided_low'], row['tickets_avoided_high'], lang=lang)}), "
-            f"**{fmt_number(row['it_hours_freed'], 0, lang)} IT hours** "
-            f"({_interval(row['it_hours_freed_low'], row['it_hours_freed_high'], lang=lang)}) and "
-            f"**{fmt_number(row['staff_waiting_hours_saved'], 0, lang)} hours of waiting** for staff "
-            f"({_interval(row['staff_waiting_hours_saved_low'], row['staff_waiting_hours_saved_high'], lang=lang)}), "
-            f"together some {fmt_eur(row['eur_saved'], lang)} a year."
-        )
-    elif row["status"] == "increased":
-        text = (
-            f"{head}: after the start **more** tickets of these types came in: {num(irr)} times "
-            f"the expected level ({ci}). Look at what changed (new software, a roll-out ...)."
-        )
-    else:
-        text = (
-            f"{head}: **no clear change**: {num(irr)} times the expected level, {method} ({ci}). "
-            "The interval includes 'no effect'; with these data an effect is neither shown nor "
-            "ruled out."
-        )
-    if not pd.isna(row.get("placebo_irr", float("nan"))):
-        ok = row["placebo_ci_low"] <= 1 <= row["placebo_ci_high"]
-        text += (
-            f" Check: the same calculation with a fake start date a year earlier gives "
-            f"{num(row['placebo_irr'])} ({num(row['placebo_ci_low'])} to "
-            f"{num(row['placebo_ci_high'])})"
-            + (
-                ": no effect, as it should be. That makes the result more credible."
-                if ok
-                else ": an 'effect' there too, so the result may come from something other than "
-                "the action. Read with care."
-            )
+
+        def rng(key: str) -> str:
+            return _interval(row[f"{key}_low"], row[f"{key}_high"], lang=lang)
+
+        text = t["reduced"].format(
+            **parts,
+            drop=fmt_pct(1 - irr, 0, lang),
+            tickets=num(row["tickets_avoided"], 0),
+            tickets_range=rng("tickets_avoided"),
+            hours=num(row["it_hours_freed"], 0),
+            hours_range=rng("it_hours_freed"),
+            waiting=num(row["staff_waiting_hours_saved"], 0),
+            waiting_range=rng("staff_waiting_hours_saved"),
+            eur=fmt_eur(row["eur_saved"], lang),
         )
     else:
-        text += (
-            " A check with a fake start date a year earlier was not possible (too little data "
-            "before the start)."
-        )
-    return text
+        key = "increased" if row["status"] == "increased" else "no_clear_change"
+        text = t[key].format(**parts)
+    if pd.isna(row.get("placebo_irr", float("nan"))):
+        return text + t["no_placebo"]
+    ok = row["placebo_ci_low"] <= 1 <= row["placebo_ci_high"]
+    text += t["placebo"].format(irr=num(row["placebo_irr"]), lo=num(row["placebo_ci_low"]),
+                                hi=num(row["placebo_ci_high"]))  # fmt: skip
+    return text + (t["placebo_ok"] if ok else t["placebo_failed"])
 
 
 def evaluation_table(estimates: pd.DataFrame, *, lang: str = "nl"):
