@@ -309,7 +309,11 @@ def test_shipped_limesurvey_file_is_current(tmp_path, inst):
         if r[3] == "Likert-uitspraak"
     ]
     assert codes == all_items(inst)
-    assert ins.resource_path("survey/bevraging-print.html").exists()
+    # The shipped print version embeds report.css: it must be what the generator writes now.
+    printed = ins.export_print_html(inst, tmp_path / "print.html")
+    assert ins.resource_path("survey/bevraging-print.html").read_bytes() == printed.read_bytes(), (
+        "run: selfreliance survey export --format print --out src/selfreliance/resources/survey/bevraging-print.html"
+    )
 
 
 def test_privacy_notice_covers_the_required_points():
