@@ -443,8 +443,8 @@ def onboarding_curve(
         figures (``n_people`` kept, the rest NaN), so that no small group can be singled out.
     """
     window_start, window_stop = _window(start, end)
-    hire = pd.to_datetime(people["hire_date"])
-    emp_stop = (pd.to_datetime(people["exit_date"]) + _ONE_DAY).fillna(window_stop)
+    bounds = _employment_bounds(people, window_stop, onboarding_months=6)
+    hire, emp_stop = bounds["hire"], bounds["emp_stop"]
     local = _requested_in_employment(tickets, people, window_start, window_stop, 6)
     local = local[local["kind"] == kind]
     months_at = (local["at"] - local["hire"]) / pd.Timedelta(days=DAYS_PER_MONTH)
