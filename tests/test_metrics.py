@@ -135,6 +135,8 @@ def test_classification_check_against_hand_values():
     assert check.loc["question_type", "accuracy"] == pytest.approx(0.75)
     # po = 0.75; pe = 0.5*0.25 + 0.5*0.75 = 0.5 -> kappa = (0.75 - 0.5) / 0.5 = 0.5
     assert check.loc["question_type", "kappa"] == pytest.approx(0.5)
+    # the interval is the Fleiss-Cohen-Everitt one of labelling.cohen_kappa, around kappa
+    assert check.loc["question_type", "ci_low"] < 0.5 < check.loc["question_type", "ci_high"]
     assert check.loc["self_solvability", "accuracy"] == 1.0
 
 

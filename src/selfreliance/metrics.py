@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score
+from sklearn.metrics import accuracy_score, f1_score
 
 from selfreliance.categorise import Codebook
 from selfreliance.config import resource_path
 from selfreliance.errors import SelfRelianceError
+from selfreliance.labelling import cohen_kappa
 
 DAYS_PER_MONTH = 30.4375
 
@@ -228,8 +229,10 @@ def classification_check(tickets: pd.DataFrame, labels: pd.DataFrame) -> pd.Data
     """Agreement of the classifier with human (or ground-truth) labels.
 
     ``labels`` has ticket_id, question_type and/or self_solvability. Returns one row per
-    target: target, n, accuracy, macro_f1, kappa (Cohen's, classifier against labels).
+    target: target, n, accuracy, macro_f1, kappa, ci_low, ci_high (Cohen's kappa of the
+    classifier against the labels with its 95% CI, :func:`selfreliance.labelling.cohen_kappa`).
     """
+
     merged = tickets[["ticket_id", "question_type", "self_solvability"]].merge(
         labels, on="ticket_id", suffixes=("_pred", "_true")
     )
@@ -239,16 +242,20 @@ def classification_check(tickets: pd.DataFrame, labels: pd.DataFrame) -> pd.Data
             continue
         pair = merged[[f"{target}_true", f"{target}_pred"]].dropna().astype(str)
         truth, pred = pair.iloc[:, 0], pair.iloc[:, 1]
+        kappa = cohen_kappa(truth, pred)
         rows.append(
             {
                 "target": target,
                 "n": len(pair),
                 "accuracy": accuracy_score(truth, pred),
                 "macro_f1": f1_score(truth, pred, average="macro", zero_division=0),
-                "kappa": cohen_kappa_score(truth, pred),
+                "kappa": kappa["kappa"],
+                "ci_low": kappa["ci_low"],
+                "ci_high": kappa["ci_high"],
             }
         )
-    return pd.DataFrame(rows, columns=["target", "n", "accuracy", "macro_f1", "kappa"])
+    columns = ["target", "n", "accuracy", "macro_f1", "kappa", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def quarter_trend(tickets: pd.DataFrame) -> pd.DataFrame:

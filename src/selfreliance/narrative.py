@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from selfreliance.categorise import Codebook
-from selfreliance.present import fmt_eur, fmt_number, fmt_pct, label, table
+from selfreliance.metrics import classification_check
+from selfreliance.present import fmt_eur, fmt_number, fmt_pct, fmt_range, label, table
 from selfreliance.quarters import quarter_label
 
 # Short labels and sentences that the notebooks' code cells show, per language.
@@ -522,33 +523,27 @@ def advice_table(ranked: pd.DataFrame, *, lang: str = "nl", catalogue: dict | No
             "direction_nl": direction_names(ranked, lang, catalogue),
             "evidence": ranked["evidence"].map(lambda e: label(e, lang)),
             "tier": ranked["tier"].map(lambda t: label(t, lang)),
-            "avoided_range": [
-                f"{fmt_number(m, 0, lang)} ({_interval(lo, hi, 0, lang)})"
-                for m, lo, hi in zip(
-                    ranked["avoided_tickets"],
-                    ranked["avoided_low"],
-                    ranked["avoided_high"],
-                    strict=True,
-                )
-            ],
-            "net_value_range": [
-                f"{fmt_eur(m, lang)} ({_interval(lo, hi, lang=lang, eur=True)})"
-                for m, lo, hi in zip(
-                    ranked["net_value_eur"],
-                    ranked["net_value_low"],
-                    ranked["net_value_high"],
-                    strict=True,
-                )
-            ],
-            "payback_range": [
-                f"{_months(m, lang)} ({_months(lo, lang)} {'tot' if lang == 'nl' else 'to'} {_months(hi, lang)})"
-                for m, lo, hi in zip(
-                    ranked["payback_months"],
-                    ranked["payback_low"],
-                    ranked["payback_high"],
-                    strict=True,
-                )
-            ],
+            "avoided_range": fmt_range(
+                ranked["avoided_tickets"],
+                ranked["avoided_low"],
+                ranked["avoided_high"],
+                lambda v: fmt_number(v, 0, lang),
+                lang,
+            ),
+            "net_value_range": fmt_range(
+                ranked["net_value_eur"],
+                ranked["net_value_low"],
+                ranked["net_value_high"],
+                lambda v: fmt_eur(v, lang),
+                lang,
+            ),
+            "payback_range": fmt_range(
+                ranked["payback_months"],
+                ranked["payback_low"],
+                ranked["payback_high"],
+                lambda v: _months(v, lang),
+                lang,
+            ),
         }
     )
     return table(shown, lang=lang)
@@ -588,18 +583,14 @@ def roi_table(
         {
             "action": action_names(ranked, lang, catalogue),
             "one_off_eur": ranked["one_off_eur"],
-            "net_benefit": [
-                f"{fmt_eur(m, lang)} ({_interval(lo, hi, lang=lang, eur=True)})"
-                for m, lo, hi in zip(
-                    ranked["net_benefit_eur"], ranked["net_low"], ranked["net_high"], strict=True
-                )
-            ],
-            "roi_range": [
-                f"{pct(m)} ({pct(lo)} {'tot' if lang == 'nl' else 'to'} {pct(hi)})"
-                for m, lo, hi in zip(
-                    ranked["roi"], ranked["roi_low"], ranked["roi_high"], strict=True
-                )
-            ],
+            "net_benefit": fmt_range(
+                ranked["net_benefit_eur"],
+                ranked["net_low"],
+                ranked["net_high"],
+                lambda v: fmt_eur(v, lang),
+                lang,
+            ),
+            "roi_range": fmt_range(ranked["roi"], ranked["roi_low"], ranked["roi_high"], pct, lang),
             "p_payback": ranked["p_payback"],
         }
     )
@@ -1125,9 +1116,6 @@ def onboarding_table(curve: pd.DataFrame | None, *, lang: str = "nl"):
 
 def classifier_agreement(tickets: pd.DataFrame, labels: pd.DataFrame | None, *, lang: str = "nl"):
     """Cohen's kappa (with 95% CI), accuracy and macro-F1 of the classifier against hand codes."""
-    from selfreliance.classifier import summary_scores
-    from selfreliance.labelling import cohen_kappa
-
     if labels is None:
         return (
             "Nog geen gecodeerde tickets: plan een dubbele codering in de definitiesessie "
@@ -1135,28 +1123,8 @@ def classifier_agreement(tickets: pd.DataFrame, labels: pd.DataFrame | None, *, 
             if lang == "nl"
             else "No hand-coded tickets yet: plan double coding in the definition session."
         )
-    merged = tickets[["ticket_id", "question_type", "self_solvability"]].merge(
-        labels, on="ticket_id", suffixes=("_pred", "_true")
-    )
-    rows = []
-    for target in ("question_type", "self_solvability"):
-        if f"{target}_true" not in merged:
-            continue
-        pair = merged[[f"{target}_true", f"{target}_pred"]].dropna().astype(str)
-        kappa = cohen_kappa(pair.iloc[:, 0], pair.iloc[:, 1])
-        scores = summary_scores(pair.iloc[:, 0], pair.iloc[:, 1])
-        rows.append(
-            {
-                "target": label(target, lang),
-                "n": kappa["n"],
-                "accuracy": scores["accuracy"],
-                "macro_f1": scores["macro_f1"],
-                "kappa": kappa["kappa"],
-                "ci_low": kappa["ci_low"],
-                "ci_high": kappa["ci_high"],
-            }
-        )
-    frame = pd.DataFrame(rows)
+    frame = classification_check(tickets, labels)
+    frame["target"] = frame["target"].map(lambda t: label(t, lang))
     names = (
         ["Doel", "Tickets", "Juistheid", "Macro-F1", "Cohens kappa", "95%-BI laag", "95%-BI hoog"]
         if lang == "nl"

@@ -9,7 +9,9 @@ from __future__ import annotations
 import html
 import itertools
 import math
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -156,6 +158,26 @@ def fmt_eur(value: float, lang: str = "nl") -> str:
     '\u20ac 12.500'
     """
     return "\u20ac " + fmt_number(value, 0, lang)
+
+
+def fmt_range(
+    mid: Iterable[Any],
+    low: Iterable[Any],
+    high: Iterable[Any],
+    fmt: Callable[[Any], str],
+    lang: str = "nl",
+) -> list[str]:
+    """``value (low to high)`` per row, every number written with ``fmt``.
+
+    Examples
+    --------
+    >>> fmt_range([2.5], [1.5], [4.0], lambda v: fmt_number(v, 1))
+    ['2,5 (1,5 tot 4,0)']
+    """
+    word = "tot" if lang == "nl" else "to"
+    return [
+        f"{fmt(m)} ({fmt(lo)} {word} {fmt(hi)})" for m, lo, hi in zip(mid, low, high, strict=True)
+    ]  # fmt: skip
 
 
 def fmt_date(value: pd.Timestamp, lang: str = "nl") -> str:

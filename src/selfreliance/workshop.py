@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from selfreliance.present import fmt_eur, fmt_number, fmt_pct
+from selfreliance.present import fmt_eur, fmt_number, fmt_pct, fmt_range
 
 __all__ = [
     "SESSIONS",
@@ -1015,17 +1015,14 @@ def _intervention_page(quarter: str, processed: Path, lang: str) -> str:
             if "direction_nl" in ranked_advice.columns:
                 ranked_advice = ranked_advice.assign(direction=direction_names(ranked_advice, lang))
         if {"roi", "roi_low", "roi_high"} <= set(advice.columns):
-            word = " tot " if nl else " to "
             ranked_advice = ranked_advice.assign(
-                _roi=[
-                    f"{_pct(r, lang)} ({_pct(lo, lang)}{word}{_pct(hi, lang)})"
-                    for r, lo, hi in zip(
-                        ranked_advice["roi"],
-                        ranked_advice["roi_low"],
-                        ranked_advice["roi_high"],
-                        strict=True,
-                    )
-                ]
+                _roi=fmt_range(
+                    ranked_advice["roi"],
+                    ranked_advice["roi_low"],
+                    ranked_advice["roi_high"],
+                    lambda v: _pct(v, lang),
+                    lang,
+                )
             )
         sections.append(
             _html_table(
