@@ -652,14 +652,19 @@ _DURATION_WORDS = re.compile(
 )
 
 
-def _parse_duration_unique(text: pd.Series) -> pd.Series:
-    text = text.str.strip()
+def _clock_minutes(text: pd.Series) -> pd.Series:
+    """Minutes of ``h:mm`` or ``h:mm:ss`` texts (NaN for anything else)."""
     parts = text.str.extract(r"^(-?\d+):(\d{1,2})(?::(\d{1,2}))?$")
-    hms = (
+    return (
         pd.to_numeric(parts[0], errors="coerce") * 60
         + pd.to_numeric(parts[1], errors="coerce")
         + pd.to_numeric(parts[2], errors="coerce").fillna(0) / 60
     )
+
+
+def _parse_duration_unique(text: pd.Series) -> pd.Series:
+    text = text.str.strip()
+    hms = _clock_minutes(text)
     words = text.str.extract(_DURATION_WORDS)
     words = pd.DataFrame(
         {
@@ -707,12 +712,6 @@ def parse_hours_as_minutes(values: pd.Series) -> pd.Series:
 
     def parse(text: pd.Series) -> pd.Series:
         text = text.str.strip()
-        parts = text.str.extract(r"^(-?\d+):(\d{1,2})(?::(\d{1,2}))?$")
-        hms = (
-            pd.to_numeric(parts[0], errors="coerce") * 60
-            + pd.to_numeric(parts[1], errors="coerce")
-            + pd.to_numeric(parts[2], errors="coerce").fillna(0) / 60
-        )
-        return hms.combine_first(_parse_number_unique(text) * 60)
+        return _clock_minutes(text).combine_first(_parse_number_unique(text) * 60)
 
     return _per_unique(values, parse)
